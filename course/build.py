@@ -69,7 +69,7 @@ def lint_source(path: Path) -> None:
     for index, cell in enumerate(nb.cells):
         where = f"{rel}: cell {index}"
         if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
-            raise BuildError(f"{where}: stores outputs; clear them (source notebooks stay stripped)")
+            raise BuildError(f"{where}: stores outputs; clear them (sources stay stripped)")
         meta = cell.metadata.get("nbgrader")
         text = cell.source
         if ("BEGIN SOLUTION" in text) != ("END SOLUTION" in text):
@@ -175,8 +175,14 @@ def generate_solution(chapter: str, out: Path, root: Path = ROOT) -> Path:
     """Execute the solution of ``chapter`` (hidden tests removed) into ``out/chapter``."""
     from nbgrader.api import Gradebook
     from nbgrader.converters import GenerateSolution
-    from nbgrader.preprocessors import (ClearHiddenTests, ClearMarkScheme, ClearOutput, Execute,
-                                        IncludeHeaderFooter, LockCells)
+    from nbgrader.preprocessors import (
+        ClearHiddenTests,
+        ClearMarkScheme,
+        ClearOutput,
+        Execute,
+        IncludeHeaderFooter,
+        LockCells,
+    )
 
     lint_source(notebook_path(chapter, root=root))
     _ensure_alembic_on_path()

@@ -15,7 +15,6 @@ import torch
 
 _allclose = np.allclose
 _asarray = np.asarray
-_isfinite = np.isfinite
 _max = np.max
 _abs = np.abs
 _Tensor = torch.Tensor

@@ -42,7 +42,7 @@ def _significant(lines: list[str]) -> set[str]:
 
 
 def secrets(source_nb) -> tuple[set[str], set[str]]:
-    """Return (solution lines, hidden-test lines) of a source notebook that appear nowhere public."""
+    """(solution lines, hidden-test lines) of a source notebook that appear nowhere public."""
     solution, hidden, public = [], [], set()
     for cell in source_nb.cells:
         solution += _regions(cell.source, "BEGIN SOLUTION", "END SOLUTION")

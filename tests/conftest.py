@@ -1,0 +1,15 @@
+"""Shared fixtures: the repository root and the list of chapters."""
+
+from pathlib import Path
+
+import pytest
+
+from course.build import chapters
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = chapters(ROOT)
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
