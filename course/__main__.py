@@ -22,12 +22,27 @@ def main(argv: list[str] | None = None) -> int:
         description="Verify, without writing anything, that release/ and solutions/ are in sync "
                     "with source/ and contain no solution code or hidden tests.")
     check_parser.add_argument("chapters", nargs="*", help="e.g. ch01_tensors or ch01; all if none")
+    start_parser = commands.add_parser(
+        "start", help="copy the student notebooks into your work folder (never overwrites)",
+        description="Copy release/ notebooks into a work folder. A file you already have is never "
+                    "overwritten; when the course changed it, the new version is put beside it.")
+    start_parser.add_argument("chapters", nargs="*", help="e.g. ch01_tensors or ch01; all if none")
+    start_parser.add_argument("--to", default="my-work", help="work folder (default: my-work)")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
             from course.build import build
 
             build(args.chapters, solutions=not args.release_only)
+            return 0
+        if args.command == "start":
+            from pathlib import Path
+
+            from course.start import start
+
+            for line in start(args.chapters, Path(args.to)):
+                print(line)
+            print(f"start: your notebooks are in {args.to}/ (open: jupyter lab {args.to})")
             return 0
         from course.sync import check
 

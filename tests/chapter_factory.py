@@ -32,10 +32,11 @@ def tiny_notebook():
         solution_cell("ex_double", 'def double(values):\n    """Twice the input."""\n'
                       "    ### BEGIN SOLUTION\n    doubled_values_secret = values * 2\n"
                       "    return doubled_values_secret\n    ### END SOLUTION"),
-        grade_cell("test_double", "checks.check_tensor(double(torch.ones(2)), torch.full((2,), 2.0))\n"
-                  "### BEGIN HIDDEN TESTS\n"
-                  "checks.check_tensor(double(torch.arange(3.0)), torch.arange(3.0) * 2)\n"
-                  "### END HIDDEN TESTS", points=2),
+        grade_cell("test_double",
+                   "checks.check_tensor(double(torch.ones(2)), torch.full((2,), 2.0))\n"
+                   "### BEGIN HIDDEN TESTS\n"
+                   "checks.check_tensor(double(torch.arange(3.0)), torch.arange(3.0) * 2)\n"
+                   "### END HIDDEN TESTS", points=2),
     ]
     return nb
 

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from course.build import BuildError, build, chapters, lint_source, notebook_path, resolve
-from tests.chapter_factory import make_root, grade_cell, solution_cell, tiny_notebook
+from tests.chapter_factory import grade_cell, make_root, solution_cell, tiny_notebook
 from tests.conftest import ROOT
 
 

@@ -1,6 +1,7 @@
 """environment.yml (conda) and pyproject.toml (pip) must ask for the same packages."""
 
 import re
+
 import tomllib
 
 from tests.conftest import ROOT
@@ -34,7 +35,8 @@ def test_every_pip_requirement_is_in_the_conda_environment_with_the_same_bound()
     for name, spec in pip_dependencies().items():
         conda_name = CONDA_NAMES.get(name, name)
         assert conda_name in conda, f"{name} is in pyproject.toml but not environment.yml"
-        assert conda[conda_name] == spec, f"{name}: pyproject says {spec!r}, conda {conda[conda_name]!r}"
+        assert conda[conda_name] == spec, \
+            f"{name}: pyproject says {spec!r}, environment.yml {conda[conda_name]!r}"
 
 
 def test_conda_environment_asks_for_nothing_extra_and_uses_conda_forge_cpu_pytorch():
