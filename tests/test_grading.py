@@ -5,7 +5,9 @@ without crashing the grader, and a submission in which every exercise holds its 
 answer (tests/wrong_answers/<chapter>.py) loses the points of every exercise.
 """
 
+import html
 import importlib.util
+import re
 
 import nbformat
 import pytest
@@ -19,6 +21,7 @@ from course.grading import (
     solution_answers,
     submit,
 )
+from course.sync import secrets
 from tests.conftest import CHAPTERS, ROOT
 
 pytestmark = pytest.mark.grading
@@ -70,3 +73,13 @@ def test_solution_full_blank_zero_wrong_answers_lose_points(chapter, tmp_path):
     assert not kept, f"wrong answers kept points in {kept}"
     _, tests = exercises(chapter)
     assert set(scores["solution"]) == set(tests)
+
+    run_nbgrader(course_dir, "generate_feedback", chapter, "--force")
+    source = nbformat.read(notebook_path(chapter, "source", ROOT), as_version=4)
+    _, hidden = secrets(source)
+    for student in scores:
+        page = (course_dir / "feedback" / student / chapter / f"{chapter}.html").read_text()
+        text = html.unescape(re.sub(r"<[^>]+>", "", page))
+        shown = {line.strip() for line in text.splitlines()}
+        assert not hidden & shown, f"feedback for {student} shows hidden tests"
+        assert "BEGIN HIDDEN TESTS" not in text
