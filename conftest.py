@@ -1,0 +1,18 @@
+"""Spread the suite over pytest-xdist workers (``--dist loadgroup``).
+
+A notebook's cells must stay on one worker (nbval runs them in one kernel), and so must a test
+file's tests (they share module fixtures). The grading tests are the slow part, so each chapter's
+grading forms a group of its own and the chapters are graded in parallel.
+"""
+
+import pytest
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        group = item.path.name
+        chapter = getattr(item, "callspec", None) and item.callspec.params.get("chapter")
+        if item.path.name == "test_grading.py" and chapter:
+            group = f"grading-{chapter}"
+        item.add_marker(pytest.mark.xdist_group(group))
