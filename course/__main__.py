@@ -28,6 +28,33 @@ def main(argv: list[str] | None = None) -> int:
                     "overwritten; when the course changed it, the new version is put beside it.")
     start_parser.add_argument("chapters", nargs="*", help="e.g. ch01_tensors or ch01; all if none")
     start_parser.add_argument("--to", default="my-work", help="work folder (default: my-work)")
+    grade_parser = commands.add_parser(
+        "grade", help="autograde every submission of a chapter in parallel",
+        description="Autograde every submitted/<student>/<chapter>/<chapter>.ipynb with nbgrader, "
+                    "in parallel, sandboxed with bubblewrap when available, and print a table "
+                    "(student, score, max, problems). Broken submissions are reported, not fatal.")
+    grade_parser.add_argument("chapter", help="e.g. ch01_tensors or ch01")
+    grade_parser.add_argument("--workers", type=int, default=None,
+                              help="parallel processes (default: the CPU count)")
+    grade_parser.add_argument("--sandbox", choices=["auto", "on", "off"], default="auto",
+                              help="bubblewrap isolation (default: auto = when available)")
+    grade_parser.add_argument("--cell-timeout", type=int, default=None,
+                              help="seconds per cell (default: nbgrader_config.py)")
+    grade_parser.add_argument("--notebook-timeout", type=int, default=300,
+                              help="seconds per notebook (default: 300)")
+    grade_parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    collect_parser = commands.add_parser(
+        "collect", help="unpack an LMS zip of submissions into submitted/ (nbgrader zip_collect)",
+        description="Run nbgrader zip_collect: extract downloaded/<chapter>/archive/*.zip and "
+                    "copy the notebooks into submitted/<student>/<chapter>/.")
+    collect_parser.add_argument("chapter")
+    feedback_parser = commands.add_parser(
+        "feedback", help="write HTML feedback per student (no hidden tests in it)",
+        description="Run nbgrader generate_feedback; the HTML shows each test's result but "
+                    "never the hidden tests or mark schemes.")
+    feedback_parser.add_argument("chapter")
+    commands.add_parser("export", help="write grades.csv (nbgrader export)",
+                        description="Export every student's scores to grades.csv.")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -35,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
 
             build(args.chapters, solutions=not args.release_only)
             return 0
+        if args.command in ("grade", "collect", "feedback", "export"):
+            return _instructor(args)
         if args.command == "start":
             from pathlib import Path
 
@@ -54,6 +83,37 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     print("check: all in sync, no leaks" if not problems else f"check: {len(problems)} problem(s)")
     return 1 if problems else 0
+
+
+def _instructor(args) -> int:
+    from pathlib import Path
+
+    from course.build import resolve
+    from course.grading import run_nbgrader
+
+    root = Path.cwd()
+    if not (root / "nbgrader_config.py").exists():
+        raise BuildError(f"{root} has no nbgrader_config.py: run this from the course folder")
+    if args.command == "export":
+        print(run_nbgrader(root, "export").stdout.strip() or "grades.csv written")
+        return 0
+    chapter = resolve([args.chapter], root)[0]
+    if args.command == "collect":
+        result = run_nbgrader(root, "zip_collect", chapter, "--force", check=False)
+        print((result.stdout + result.stderr).strip()[-2000:])
+        return result.returncode
+    if args.command == "feedback":
+        run_nbgrader(root, "generate_feedback", chapter, "--force")
+        print(f"feedback/<student>/{chapter}/{chapter}.html written")
+        return 0
+    from course.grade import grade, table
+
+    results, note = grade(chapter, root, workers=args.workers, sandbox=args.sandbox,
+                          cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+                          progress=not args.no_progress)
+    print(table(results))
+    print(note)
+    return 0
 
 
 if __name__ == "__main__":

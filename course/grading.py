@@ -82,13 +82,14 @@ def submit(course_dir: Path, chapter: str, student: str, nb) -> Path:
     return target
 
 
-def read_scores(course_dir: Path, chapter: str) -> dict[str, dict[str, tuple[float, float]]]:
+def read_scores(course_dir: Path, chapter: str,
+                db_url: str | None = None) -> dict[str, dict[str, tuple[float, float]]]:
     """Scores in the gradebook: ``{student: {test grade_id: (score, max_score)}}``."""
     from nbgrader.api import Gradebook, MissingEntry
 
     os.environ["PATH"] = nbgrader_env()["PATH"]
     scores: dict[str, dict[str, tuple[float, float]]] = {}
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
+    with Gradebook(db_url or f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
         for student in gradebook.students:
             try:
                 notebook = gradebook.find_submission_notebook(chapter, chapter, student.id)

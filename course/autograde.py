@@ -1,0 +1,168 @@
+"""nbgrader preprocessors that make autograding survive hostile or broken submissions.
+
+They are plugged into nbgrader's ``Autograde.autograde_preprocessors`` by ``course.grade``:
+``InjectGuard`` → ``GuardedExecute`` → ``StripGuard`` → ``DemoteStderr`` → ``LimitOutputSize`` →
+nbgrader's own ``LimitOutput``, ``SaveAutoGrades``, ...
+"""
+
+import math
+import time
+
+from nbclient.exceptions import DeadKernelError
+from nbformat.v4 import new_code_cell, new_output
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Bool, Integer
+
+GUARD_CELL_ID = "course-grader-guard"
+GUARD_SNAPSHOT = "import course.guard as _course_guard\n_course_guard.snapshot()\ndel _course_guard"
+GUARD_RESTORE = "__import__('sys').modules['course.guard'].restore(globals())  # course-grader\n"
+GRADER_PREFIX = "course grader: "
+
+
+def _error(name: str, message: str):
+    return new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
+
+
+def _is_test_cell(cell) -> bool:
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
+
+
+class InjectGuard(NbGraderPreprocessor):
+    """Snapshot the real test helpers first, and restore them at the top of every test cell."""
+
+    def preprocess(self, nb, resources):
+        guard = new_code_cell(GUARD_SNAPSHOT)
+        guard.id = GUARD_CELL_ID
+        nb.cells.insert(0, guard)
+        for cell in nb.cells:
+            if _is_test_cell(cell):
+                cell.source = GUARD_RESTORE + cell.source
+        return nb, resources
+
+
+class StripGuard(NbGraderPreprocessor):
+    """Remove what ``InjectGuard`` added: the graded notebook and feedback show the real cells."""
+
+    def preprocess(self, nb, resources):
+        nb.cells = [c for c in nb.cells if c.get("id") != GUARD_CELL_ID]
+        for cell in nb.cells:
+            if cell.cell_type == "code" and cell.source.startswith(GUARD_RESTORE):
+                cell.source = cell.source[len(GUARD_RESTORE):]
+        return nb, resources
+
+
+class GuardedExecute(Execute):
+    """nbgrader's Execute with a per-notebook time budget and survival of a dead kernel.
+
+    A cell that kills the kernel (``os._exit``, a segfault, running out of memory) gets an error
+    output; the cells before it keep their outputs (and so their scores), the cells after it are
+    marked as not run. Once the notebook's budget is spent, the remaining cells are marked too.
+    """
+
+    notebook_timeout = Integer(300, help="Seconds for the whole notebook").tag(config=True)
+    startup_timeout = Integer(120, help="Seconds for the grader's own first cell (imports torch)"
+                              ).tag(config=True)
+    # Output that arrives late on a busy machine is recorded, not turned into a grader crash.
+    raise_on_iopub_timeout = Bool(False).tag(config=True)
+    iopub_timeout = Integer(30).tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._started = time.monotonic()
+        self._dead_at = None
+        self._cell_timeout = self.timeout
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            self.timeout = self._cell_timeout
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        if self._dead_at is not None:
+            cell.outputs = [_error("KernelDied", f"{GRADER_PREFIX}not run: the kernel died in "
+                                                 f"cell {self._dead_at}")]
+            return cell, resources
+        remaining = self.notebook_timeout - (time.monotonic() - self._started)
+        if remaining <= 0:
+            cell.outputs = [_error("NotebookTimeout", f"{GRADER_PREFIX}not run: the notebook "
+                                   f"used its {self.notebook_timeout} s time limit")]
+            return cell, resources
+        if cell.get("id") == GUARD_CELL_ID:
+            self.timeout = self.startup_timeout
+        else:
+            self.timeout = max(1, min(self._cell_timeout, math.ceil(remaining)))
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._dead_at = index
+            cell.outputs.append(_error("KernelDied", f"{GRADER_PREFIX}the kernel died while "
+                                       "running this cell (exit, crash or out of memory)"))
+            return cell, resources
+
+    def setup_kernel(self, **kwargs):
+        return _tolerant(super().setup_kernel(**kwargs))
+
+
+class _tolerant:
+    """Wrap nbclient's kernel context so shutting down an already dead kernel raises nothing."""
+
+    def __init__(self, context):
+        self._context = context
+
+    def __enter__(self):
+        return self._context.__enter__()
+
+    def __exit__(self, *exc):
+        try:
+            return self._context.__exit__(*exc)
+        except Exception:  # noqa: BLE001 - the kernel is gone; there is nothing to clean up
+            return False
+
+
+class DemoteStderr(NbGraderPreprocessor):
+    """Turn stderr text in test cells into stdout, so a warning cannot zero a correct answer.
+
+    nbgrader scores any stderr output as 0; a failing test produces an *error* output, which is
+    untouched, so this changes no wrong answer into a right one.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        if _is_test_cell(cell):
+            for output in cell.get("outputs", []):
+                if output.output_type == "stream" and output.name == "stderr":
+                    output.name = "stdout"
+                    output.text = "[stderr] " + output.text
+        return cell, resources
+
+
+class LimitOutputSize(NbGraderPreprocessor):
+    """Cap the characters of every output: one huge line or huge rich output is trimmed too."""
+
+    max_chars = Integer(20_000, help="Characters kept per text output").tag(config=True)
+    max_rich_bytes = Integer(2_000_000, help="Bytes kept per rich (image/html) output").tag(
+        config=True)
+
+    def _trim(self, text: str) -> str:
+        if len(text) <= self.max_chars:
+            return text
+        return (text[: self.max_chars] + f"\n… [{GRADER_PREFIX}output trimmed: {len(text)} "
+                f"characters, {self.max_chars} kept]\n")
+
+    def preprocess_cell(self, cell, resources, index):
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream":
+                output.text = self._trim(output.text)
+            elif output.output_type == "error":
+                output.evalue = self._trim(output.evalue)
+                output.traceback = [self._trim(line) for line in output.traceback[-60:]]
+            elif "data" in output:
+                for mime, value in list(output.data.items()):
+                    size = len(value) if isinstance(value, str) else len(str(value))
+                    if mime == "text/plain":
+                        output.data[mime] = self._trim(value)
+                    elif size > self.max_rich_bytes:
+                        output.data = {"text/plain": f"[{GRADER_PREFIX}{mime} output of {size} "
+                                                     "bytes removed]"}
+                        break
+        return cell, resources

@@ -1,0 +1,304 @@
+"""``python -m course grade``: autograde every submission of a chapter, in parallel, robustly.
+
+Each submission is checked and copied to a staging folder first (the student's file is never
+changed): unreadable JSON is reported and skipped, nbgrader metadata a student changed is restored
+from the release, a missing notebook scores 0. Worker processes then run nbgrader's Autograde on
+the staged copies with the course's preprocessors (course.autograde) and, when bubblewrap works,
+inside the sandbox (course.sandbox). A table lists every student's score and problems.
+"""
+
+import logging
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from course.build import ROOT
+
+STAGING = ".grading"
+
+
+@dataclass
+class Result:
+    """One student's outcome: score, maximum and the problems met on the way."""
+
+    student: str
+    score: float = 0.0
+    max_score: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+
+def load_config(course_dir: Path):
+    """The course's nbgrader_config.py as a traitlets Config."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+
+
+def release_cells(course_dir: Path, chapter: str) -> dict[str, dict]:
+    """nbgrader metadata of the released notebook, by grade_id."""
+    path = course_dir / "release" / chapter / f"{chapter}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: dict(c.metadata["nbgrader"])
+            for c in nb.cells if "nbgrader" in c.metadata}
+
+
+def stage(submitted: Path, staged: Path, released: dict[str, dict]) -> list[str]:
+    """Copy one submission to ``staged`` with its nbgrader metadata restored; return problems.
+
+    Raises:
+        ValueError: the file is not a readable notebook (the message says why).
+    """
+    try:
+        nb = nbformat.read(submitted, as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:  # noqa: BLE001 - any unreadable file is reported the same way
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise ValueError(f"corrupt notebook ({type(error).__name__}: {first[:100]})") from error
+    problems, seen = [], set()
+    restored = 0
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader")
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        if grade_id in released and grade_id not in seen:
+            seen.add(grade_id)
+            if meta != released[grade_id]:
+                cell.metadata["nbgrader"] = dict(released[grade_id])
+                restored += 1
+        elif meta is not None:
+            del cell.metadata["nbgrader"]
+            restored += 1
+    if restored:
+        problems.append(f"nbgrader metadata changed in {restored} cell(s): restored")
+    missing = [g for g, m in released.items() if g not in seen and m.get("grade")
+               and not m.get("solution")]
+    if missing:
+        problems.append(f"test cell(s) deleted: {', '.join(sorted(missing))} (restored)")
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, staged)
+    return problems
+
+
+def _autograde_one(job: tuple) -> tuple[str, str | None]:
+    """Worker: autograde one student's staged submission; return (student, error or None)."""
+    course_dir, chapter, student, sandbox, cell_timeout, notebook_timeout = job
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.converters import Autograde
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        LimitOutput,
+        SaveAutoGrades,
+    )
+
+    from course.autograde import (
+        DemoteStderr,
+        GuardedExecute,
+        InjectGuard,
+        LimitOutputSize,
+        StripGuard,
+    )
+
+    config = load_config(Path(course_dir))
+    config.CourseDirectory.root = str(course_dir)
+    config.CourseDirectory.submitted_directory = f"{STAGING}/submitted"
+    config.Autograde.autograde_preprocessors = [
+        InjectGuard, GuardedExecute, StripGuard, DemoteStderr, LimitOutputSize,
+        ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+        CheckCellMetadata]
+    config.GuardedExecute.timeout = cell_timeout
+    config.GuardedExecute.notebook_timeout = notebook_timeout
+    config.GuardedExecute.record_timing = False
+    config.GuardedExecute.store_widget_state = True
+    if sandbox:
+        config.GuardedExecute.kernel_name = "course-sandbox"
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = chapter
+    coursedir.student_id = student
+    converter = Autograde(coursedir=coursedir, config=config)
+    converter.force = True
+    errors = _ErrorLog()
+    converter.log.addHandler(errors)
+    converter.log.setLevel("ERROR")
+    converter.log.propagate = False
+    try:
+        converter.start()
+    except Exception as error:  # noqa: BLE001 - reported in the summary, others go on
+        return student, f"not graded: {errors.reason() or f'{type(error).__name__}: {error}'}"
+    return student, None
+
+
+class _ErrorLog(logging.Handler):
+    """Keep nbgrader's error log lines so the summary can say why a notebook was not graded."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.extend(str(record.getMessage()).strip().splitlines())
+
+    def reason(self) -> str:
+        useful = [line.strip() for line in self.lines if line.strip() and not line.startswith(
+            ("Traceback", "  ", "There was an error", "Please see"))]
+        return useful[-1][:200] if useful else ""
+
+
+def _worker_setup(env: dict[str, str]) -> None:
+    os.environ.update(env)
+
+
+def _notebook_problems(path: Path) -> list[str]:
+    """Problems visible in an autograded notebook's outputs (timeouts, crashes, floods)."""
+    if not path.exists():
+        return []
+    nb = nbformat.read(path, as_version=4)
+    found: list[str] = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            name = output.get("ename", "")
+            text = (output.get("text", "") + output.get("evalue", "")
+                    + str(output.get("data", {}).get("text/plain", "")))
+            if name == "KernelDied" and "died while" in text:
+                found.append(f"kernel died in cell {index}")
+            elif name == "NotebookTimeout" and "notebook time limit" not in " ".join(found):
+                found.append("notebook time limit reached")
+            elif name == "CellTimeoutError":
+                found.append(f"cell {index} timed out")
+            elif name == "SyntaxError":
+                found.append(f"syntax error in cell {index}")
+            elif "output trimmed" in text or ("output of" in text and "removed" in text):
+                found.append(f"output of cell {index} trimmed")
+    return list(dict.fromkeys(found))
+
+
+def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
+          sandbox: str = "auto", cell_timeout: int | None = None,
+          notebook_timeout: int = 300, progress: bool = True) -> tuple[list[Result], str]:
+    """Autograde every submission of ``chapter`` under ``course_dir/submitted``.
+
+    Args:
+        chapter: the assignment (chapter) name.
+        course_dir: the course folder (nbgrader_config.py, source/, release/, submitted/).
+        workers: parallel processes; default the CPU count.
+        sandbox: "auto" (bubblewrap when it works), "on" (required) or "off".
+        cell_timeout: seconds per cell; default nbgrader_config's Execute.timeout.
+        notebook_timeout: seconds per notebook.
+        progress: show a progress bar.
+
+    Returns:
+        (one Result per student, sorted; a line saying whether the sandbox was used).
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from course import sandbox as sandbox_module
+    from course.grading import nbgrader_env, read_scores, run_nbgrader
+
+    course_dir = Path(course_dir).resolve()
+    config = load_config(course_dir)
+    cell_timeout = cell_timeout or int(config.Execute.get("timeout", 60))
+    workers = workers or os.cpu_count() or 1
+    env = nbgrader_env()
+    os.environ["PATH"] = env["PATH"]
+    db_url = config.CourseDirectory.get("db_url", "sqlite:///gradebook.db")
+    if db_url.startswith("sqlite:///") and not db_url.startswith("sqlite:////"):
+        db_url = f"sqlite:///{course_dir / db_url[len('sqlite:///'):]}"
+    with Gradebook(db_url) as gradebook:
+        try:
+            gradebook.find_assignment(chapter)
+            known = True
+        except MissingEntry:
+            known = False
+    if not known:
+        run_nbgrader(course_dir, "generate_assignment", chapter, "--force")
+
+    use_sandbox = sandbox == "on" or (sandbox == "auto" and sandbox_module.available())
+    if sandbox == "on" and not sandbox_module.available():
+        raise RuntimeError("--sandbox on, but bubblewrap (bwrap) is not installed or cannot "
+                           "create a sandbox here (Debian: apt-get install bubblewrap)")
+    note = ("sandbox: bubblewrap (system read-only; course folder, home and other students "
+            "hidden; only the submission's copy writable)" if use_sandbox else
+            "sandbox: OFF — student code runs with your rights and can read the gradebook "
+            "(install bubblewrap to isolate it)")
+
+    released = release_cells(course_dir, chapter)
+    staging = course_dir / STAGING
+    shutil.rmtree(staging / "submitted", ignore_errors=True)
+    results: dict[str, Result] = {}
+    jobs = []
+    for folder in sorted(p for p in (course_dir / "submitted").glob("*") if p.is_dir()):
+        student = folder.name
+        result = results.setdefault(student, Result(student))
+        notebook = folder / chapter / f"{chapter}.ipynb"
+        if not notebook.exists():
+            result.problems.append(f"missing notebook {chapter}/{chapter}.ipynb: scored 0")
+            continue
+        try:
+            result.problems += stage(notebook, staging / "submitted" / student / chapter /
+                                     notebook.name, released)
+        except ValueError as error:
+            result.problems.append(f"{error}: not graded, scored 0")
+            continue
+        for extra in folder.glob(f"{chapter}/timestamp.txt"):
+            shutil.copy(extra, staging / "submitted" / student / chapter / extra.name)
+        jobs.append((str(course_dir), chapter, student, use_sandbox, cell_timeout,
+                     notebook_timeout))
+
+    with Gradebook(db_url) as gradebook:
+        for student in results:
+            gradebook.update_or_create_student(student)
+            if student not in {job[2] for job in jobs}:
+                try:
+                    gradebook.remove_submission(chapter, student)
+                except MissingEntry:
+                    pass
+
+    worker_env = {"PATH": env["PATH"], "COURSE_SANDBOX_HIDE": str(course_dir)}
+    with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
+        if use_sandbox:
+            sandbox_module.install_kernelspec(Path(tmp) / "jupyter")
+            worker_env["JUPYTER_PATH"] = os.pathsep.join(
+                [str(Path(tmp) / "jupyter"), os.environ.get("JUPYTER_PATH", "")]).strip(os.pathsep)
+            worker_env["COURSE_SANDBOX_SCRATCH"] = tmp
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(min(workers, max(1, len(jobs))), initializer=_worker_setup,
+                          initargs=(worker_env,)) as pool:
+            outcomes = pool.imap_unordered(_autograde_one, jobs)
+            if progress:
+                from tqdm import tqdm
+
+                outcomes = tqdm(outcomes, total=len(jobs), desc=f"grading {chapter}",
+                                unit="notebook", file=sys.stdout)
+            for student, error in outcomes:
+                if error:
+                    results[student].problems.append(error)
+
+    scores = read_scores(course_dir, chapter, db_url=db_url)
+    for student, result in results.items():
+        cells = scores.get(student, {})
+        result.score = sum(score or 0.0 for score, _ in cells.values())
+        result.max_score = sum(maximum for _, maximum in cells.values()) or _max_points(released)
+        result.problems += _notebook_problems(course_dir / "autograded" / student / chapter /
+                                              f"{chapter}.ipynb")
+    return sorted(results.values(), key=lambda r: r.student), note
+
+
+def _max_points(released: dict[str, dict]) -> float:
+    return float(sum(m.get("points", 0) for m in released.values() if m.get("grade")))
+
+
+def table(results: list[Result]) -> str:
+    """The summary table: student, score, max, problems."""
+    width = max([len("student")] + [len(r.student) for r in results])
+    lines = [f"{'student':<{width}}  {'score':>6}  {'max':>5}  problems"]
+    for r in results:
+        problems = "; ".join(r.problems) or "-"
+        lines.append(f"{r.student:<{width}}  {r.score:>6.1f}  {r.max_score:>5.1f}  {problems}")
+    return "\n".join(lines)
+
