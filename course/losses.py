@@ -15,7 +15,7 @@ from torch import nn
 LossFunction = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
-def make_outlier_data(num_points: int = 12, true_weight: float = 1.5, true_bias: float = 0.5,
+def make_outlier_data(num_points: int = 11, true_weight: float = 1.5, true_bias: float = 0.5,
                       noise_std: float = 0.2, outlier_shift: float = 15.0, seed: int = 0,
                       dtype: torch.dtype = torch.float32
                       ) -> tuple[torch.Tensor, torch.Tensor, int]:
@@ -46,7 +46,7 @@ def make_outlier_data(num_points: int = 12, true_weight: float = 1.5, true_bias:
 
 
 def fit_line(x: torch.Tensor, y: torch.Tensor, loss_function: LossFunction,
-             num_steps: int = 1500, learning_rate: float = 0.1) -> tuple[float, float]:
+             num_steps: int = 400, learning_rate: float = 0.25) -> tuple[float, float]:
     """Fit ``y ≈ weight * x + bias`` by full-batch gradient descent on ``loss_function``.
 
     The step size decays linearly to zero, so a loss whose gradient never shrinks (L1) settles
