@@ -5,7 +5,14 @@ file's tests (they share module fixtures). The grading tests are the slow part, 
 grading forms a group of its own and the chapters are graded in parallel.
 """
 
+import os
+
 import pytest
+
+# Two xdist workers each drive their own kernel on a 2-core machine: one math thread per kernel
+# avoids oversubscription (small torch ops slowed 50x with 2 threads each on a busy machine).
+# Kernels inherit this; a student's JupyterLab is unaffected.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -259,7 +259,9 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
                 except MissingEntry:
                     pass
 
-    worker_env = {"PATH": env["PATH"], "COURSE_SANDBOX_HIDE": str(course_dir)}
+    threads = max(1, (os.cpu_count() or 1) // workers)  # kernels share the cores, not fight
+    worker_env = {"PATH": env["PATH"], "COURSE_SANDBOX_HIDE": str(course_dir),
+                  "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", str(threads))}
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
         if use_sandbox:
             sandbox_module.install_kernelspec(Path(tmp) / "jupyter")

@@ -227,6 +227,19 @@ def test_sandbox_hides_the_gradebook_other_students_and_sources(graded):
     assert results["snoop"].score == 4
 
 
+def test_export_lists_every_student_with_missing_and_corrupt_at_zero(graded):
+    import csv
+
+    from course.grading import run_nbgrader
+
+    course, results, _ = graded
+    run_nbgrader(course, "export")
+    rows = {row["student_id"]: float(row["raw_score"])
+            for row in csv.DictReader((course / "grades.csv").open())}
+    assert rows["missing_notebook"] == 0 and rows["corrupt_json"] == 0
+    assert rows["good"] == 4 and set(rows) == set(results)
+
+
 def test_regrading_replaces_scores_and_the_same_submission_scores_the_same(graded, tmp_path):
     course, results, _ = graded
     copy = tmp_path / "course"

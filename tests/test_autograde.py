@@ -1,0 +1,53 @@
+"""course/autograde.py: the preprocessors that keep grading fair, tested cell by cell."""
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_output
+
+from course.autograde import (
+    GUARD_CELL_ID,
+    GUARD_RESTORE,
+    DemoteStderr,
+    InjectGuard,
+    LimitOutputSize,
+    StripGuard,
+)
+
+
+def graded_cell(source="checks.passed('x')"):
+    cell = new_code_cell(source)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "test_x",
+                                 "points": 1}
+    return cell
+
+
+def test_guard_is_injected_before_student_code_and_stripped_after():
+    nb = nbformat.v4.new_notebook(cells=[new_code_cell("x = 1"), graded_cell()])
+    nb, _ = InjectGuard().preprocess(nb, {})
+    assert nb.cells[0].id == GUARD_CELL_ID and nb.cells[2].source.startswith(GUARD_RESTORE)
+    assert nb.cells[1].source == "x = 1"
+    nb, _ = StripGuard().preprocess(nb, {})
+    assert [c.source for c in nb.cells] == ["x = 1", "checks.passed('x')"]
+
+
+def test_stderr_in_a_test_cell_is_kept_as_stdout_but_errors_are_untouched():
+    cell = graded_cell()
+    cell.outputs = [new_output("stream", name="stderr", text="UserWarning: deprecated\n"),
+                    new_output("error", ename="AssertionError", evalue="wrong", traceback=[])]
+    DemoteStderr().preprocess_cell(cell, {}, 0)
+    assert cell.outputs[0].name == "stdout" and "UserWarning" in cell.outputs[0].text
+    assert cell.outputs[1].output_type == "error"
+    demo = new_code_cell("import warnings")
+    demo.outputs = [new_output("stream", name="stderr", text="noise\n")]
+    DemoteStderr().preprocess_cell(demo, {}, 0)
+    assert demo.outputs[0].name == "stderr", "only test cells are changed"
+
+
+def test_one_huge_line_and_huge_rich_output_are_trimmed():
+    cell = new_code_cell("print('x' * 10**6)")
+    cell.outputs = [new_output("stream", name="stdout", text="x" * 1_000_000),
+                    new_output("display_data", data={"text/html": "<b>" + "y" * 3_000_000,
+                                                     "text/plain": "<HTML>"})]
+    LimitOutputSize(max_chars=1000).preprocess_cell(cell, {}, 0)
+    assert len(cell.outputs[0].text) < 1200 and "output trimmed" in cell.outputs[0].text
+    assert list(cell.outputs[1].data) == ["text/plain"]
+    assert "removed" in cell.outputs[1].data["text/plain"]
