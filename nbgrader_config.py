@@ -46,3 +46,10 @@ c.GenerateFeedback.preprocessors = [
 ]
 
 c.Exchange.root = "exchange"
+
+# `python -m course collect CHAPTER` (nbgrader zip_collect): put the LMS download's zip files in
+# downloaded/<chapter>/archive/; each notebook inside must be named <student_id>_<chapter>.ipynb.
+c.ZipCollectApp.collector_plugin = "nbgrader.plugins.FileNameCollectorPlugin"
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*/(?P<student_id>[^/]+?)_(?P<file_id>ch\d\d_[A-Za-z0-9_]*\.ipynb)$"
+)
