@@ -14,7 +14,7 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 LEAKY_SLOPE = 0.01  # torch's default negative_slope for leaky_relu
 PEAK_DERIVATIVE = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0, "leaky_relu": 1.0}
 SATURATION_THRESHOLD = 0.01
-_NUM_SAMPLES = 20_000
+_NUM_SAMPLES = 8_000
 _NUM_PLOT_POINTS = 401
 
 
@@ -65,8 +65,8 @@ def saturation_stats(input_scale: float, activation: str,
                      threshold: float = SATURATION_THRESHOLD) -> dict:
     """How much of a layer's input lands where the activation's gradient (almost) vanishes.
 
-    The inputs are pre-activations drawn from N(0, input_scale**2), represented by 20,000
-    evenly spaced quantiles so the result is exact to about 1e-4 and identical on every call.
+    The inputs are pre-activations drawn from N(0, input_scale**2), represented by 8,000
+    evenly spaced quantiles so the result is exact to about 2e-4 and identical on every call.
 
     Args:
         input_scale: standard deviation of the pre-activations (> 0).
@@ -100,12 +100,22 @@ def saturation_stats(input_scale: float, activation: str,
     }
 
 
+def _set_ticks(axis, low: float, high: float, count: int) -> None:
+    """Put ``count`` evenly spaced, short-labelled ticks on ``axis`` (an Axes' xaxis or yaxis).
+
+    Fixed ticks draw several times faster than matplotlib's automatic locator.
+    """
+    positions = [low + (high - low) * i / (count - 1) for i in range(count)]
+    axis.set_ticks(positions, labels=[f"{p:.3g}" if abs(p) > 1e-12 else "0" for p in positions])
+
+
 def plot_activation(input_scale: float = 1.0, activation: str = "sigmoid") -> Figure:
     """Plot an activation and its slope over the range its inputs actually cover.
 
     The x axis spans +-4 input_scale (where 99.99 % of N(0, input_scale**2) inputs fall), so a
     large scale shows the curve as the layer sees it: mostly flat. Saturated regions are shaded
-    and the saturated share is written in the title.
+    red and the saturated share is written in the title. Kept lean (fixed ticks, few texts) so
+    one widget update stays well under 100 ms.
 
     Args:
         input_scale: standard deviation of the pre-activations (> 0).
@@ -118,25 +128,32 @@ def plot_activation(input_scale: float = 1.0, activation: str = "sigmoid") -> Fi
     span = 4 * float(input_scale)
     x = torch.linspace(-span, span, _NUM_PLOT_POINTS, dtype=torch.float64)
     value, slope = activation_and_derivative(x, activation)
-    limit = stats["threshold"] * stats["peak_derivative"]
+    peak = stats["peak_derivative"]
+    limit = stats["threshold"] * peak
     saturated = (slope < limit).numpy()
-    xs = x.numpy()
+    xs, values = x.numpy(), value.numpy()
 
-    fig = Figure(figsize=(8, 3.2), layout="constrained")
+    fig = Figure(figsize=(7.5, 2.8), dpi=80)
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.1, top=0.8, wspace=0.25)
     ax_value, ax_slope = fig.subplots(1, 2)
-    for ax in (ax_value, ax_slope):
+    low, high = float(values.min()), float(values.max())
+    pad = 0.05 * (high - low)
+    for ax, curve, color, (bottom, top) in (
+            (ax_value, values, "C0", (low - pad, high + pad)),
+            (ax_slope, slope.numpy(), "C1", (-0.05 * peak, 1.1 * peak))):
         ax.fill_between(xs, 0, 1, where=saturated, transform=ax.get_xaxis_transform(),
-                        color="C3", alpha=0.15, linewidth=0, label="saturated (f' < 1% of max)")
-        ax.grid(alpha=0.3)
+                        color="C3", alpha=0.15, linewidth=0)
+        ax.plot(xs, curve, color)
         ax.set_xlim(-span, span)
-        ax.set_xlabel("pre-activation x")
-    ax_value.plot(xs, value.numpy(), "C0")
-    ax_value.set_title(f"{activation}(x)")
-    ax_slope.plot(xs, slope.numpy(), "C1")
+        ax.set_ylim(bottom, top)
+        _set_ticks(ax.xaxis, -span, span, 5)
+        ax.grid(alpha=0.3)
+    _set_ticks(ax_value.yaxis, low, high, 3)
+    _set_ticks(ax_slope.yaxis, 0.0, peak, 3)
     ax_slope.axhline(limit, color="C3", linestyle="--", linewidth=1)
-    ax_slope.set_ylim(-0.05 * stats["peak_derivative"], 1.1 * stats["peak_derivative"])
-    ax_slope.set_title(f"{activation}'(x)   mean slope {stats['mean_derivative']:.3g}")
-    ax_value.legend(loc="upper left", fontsize="small")
-    fig.suptitle(f"inputs ~ N(0, {input_scale:.3g}²): "
-                 f"{stats['saturated_share']:.1%} saturated")
+    share = stats["saturated_share"]
+    ax_value.set_title(f"{activation}(x), x ~ N(0, {input_scale:.3g}²)\n"
+                       f"{share:.1%} of inputs saturated (red)", fontsize="medium")
+    ax_slope.set_title(f"{activation}'(x): mean slope {stats['mean_derivative']:.3g}\n"
+                       f"dashed: 1% of the peak slope {peak:g}", fontsize="medium")
     return fig
