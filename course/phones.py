@@ -4,15 +4,15 @@ The table imitates the layout of the well-known "mobile price classification" da
 features per phone and a price range from 0 (low cost) to 3 (very high cost). The numbers are
 NOT real phones: :func:`make_phones` draws every feature from a simple distribution with a
 realistic range, then sets a hidden price score that depends mostly on ``ram``, then on
-``battery_power`` and on the screen resolution ``px_height * px_width``, plus noise. The price
-range is that score cut at three fixed thresholds, so the classes come out roughly balanced and
-no model can be perfect (the noise puts the best possible accuracy a little above 90 %).
+``battery_power`` and on the screen resolution ``px_height * px_width``, plus noise (a big battery
+adds more to the price of a phone that also has a lot of RAM, so the score is not linear in the
+features). The price range is that score cut at three fixed thresholds, so the four classes come
+out roughly balanced and no model can be perfect: the noise puts the best possible accuracy near
+92 %, a small MLP reaches about 87 % and a linear model about 82 %.
 
 The same ``seed`` always gives the same table, on every machine, and different seeds give
 independent phones from the same distribution (use another seed for data a model never saw).
 """
-
-import math
 
 import torch
 from matplotlib.figure import Figure
@@ -44,9 +44,10 @@ NUM_FEATURES = len(FEATURE_NAMES)
 NUM_CLASSES = len(CLASS_NAMES)
 
 # Weights of the hidden price score (each term is roughly standardised) and the noise level.
-_RAM_WEIGHT, _BATTERY_WEIGHT, _PIXEL_WEIGHT, _NOISE_STD = 2.0, 0.5, 0.5, 0.25
+_RAM_WEIGHT, _BATTERY_WEIGHT, _PIXEL_WEIGHT, _RAM_BATTERY_WEIGHT = 2.0, 0.6, 1.2, 0.8
+_NOISE_STD = 0.25
 # Cut points of the score between the four price ranges (roughly its quartiles).
-_THRESHOLDS = (-1.15, 0.0, 1.15)
+_THRESHOLDS = (-1.9, -0.27, 1.66)
 
 
 def _uniform_int(low: int, high: int, size: int, generator: torch.Generator) -> torch.Tensor:
@@ -73,8 +74,9 @@ def price_score(features: torch.Tensor) -> torch.Tensor:
     ram_term = (column["ram"] - 2127.0) / 1080.0
     battery_term = (column["battery_power"] - 1249.5) / 432.0
     megapixels = column["px_height"] * column["px_width"] / 1e6
-    pixel_term = (megapixels.clamp(min=0.0).sqrt() - 0.85) / 0.38
-    return _RAM_WEIGHT * ram_term + _BATTERY_WEIGHT * battery_term + _PIXEL_WEIGHT * pixel_term
+    pixel_term = (megapixels - 0.87) / 0.81
+    return (_RAM_WEIGHT * ram_term + _BATTERY_WEIGHT * battery_term + _PIXEL_WEIGHT * pixel_term
+            + _RAM_BATTERY_WEIGHT * ram_term * battery_term)
 
 
 def make_phones(num_samples: int = 2000, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -124,3 +126,71 @@ def make_phones(num_samples: int = 2000, seed: int = 0) -> tuple[torch.Tensor, t
     score = price_score(features) + noise  # (N,)
     labels = torch.bucketize(score, torch.tensor(_THRESHOLDS, dtype=torch.float64))  # (N,)
     return features.to(torch.float32), labels.to(torch.int64)
+
+
+def plot_confusion(confusion: torch.Tensor, class_names: tuple[str, ...] = CLASS_NAMES,
+                   title: str = "Confusion matrix") -> Figure:
+    """Draw a confusion matrix with the count written in every cell.
+
+    Args:
+        confusion: integer tensor of shape ``(C, C)``; ``confusion[t, p]`` counts the rows of
+            true class ``t`` predicted as class ``p`` (rows: truth, columns: prediction).
+        class_names: ``C`` names for the axis ticks.
+        title: axes title; the overall accuracy is appended to it.
+
+    Returns:
+        The Figure (displayed when it is a cell's last expression).
+    """
+    counts = torch.as_tensor(confusion).detach().cpu().to(torch.int64)
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
+        raise ValueError(f"confusion must be a square (C, C) tensor, got shape "
+                         f"{tuple(counts.shape)}")
+    if len(class_names) != counts.shape[0]:
+        raise ValueError(f"{counts.shape[0]} classes but {len(class_names)} class names")
+    total = int(counts.sum())
+    accuracy = counts.diagonal().sum().item() / total if total else float("nan")
+    fig = Figure(figsize=(5.2, 4.4), layout="constrained")
+    ax = fig.add_subplot()
+    image = ax.imshow(counts.numpy(), cmap="Blues", vmin=0)
+    fig.colorbar(image, ax=ax, label="phones")
+    threshold = counts.max().item() / 2
+    for true_class in range(counts.shape[0]):
+        for predicted in range(counts.shape[1]):
+            value = counts[true_class, predicted].item()
+            ax.text(predicted, true_class, str(value), ha="center", va="center",
+                    color="white" if value > threshold else "black")
+    ticks = range(len(class_names))
+    ax.set_xticks(ticks, class_names, rotation=30, ha="right")
+    ax.set_yticks(ticks, class_names)
+    ax.set(xlabel="predicted price range", ylabel="true price range",
+           title=f"{title} (accuracy {accuracy:.3f})")
+    return fig
+
+
+def plot_features(features: torch.Tensor, labels: torch.Tensor, x_feature: str = "ram",
+                  y_feature: str = "battery_power") -> Figure:
+    """Scatter two raw features of the phones, coloured by price range.
+
+    Args:
+        features: raw features of shape ``(N, 20)`` (columns in ``FEATURE_NAMES`` order).
+        labels: price ranges of shape ``(N,)``, values 0 to 3.
+        x_feature, y_feature: names from ``FEATURE_NAMES``.
+
+    Returns:
+        The Figure.
+    """
+    for name in (x_feature, y_feature):
+        if name not in FEATURE_NAMES:
+            raise ValueError(f"unknown feature {name!r}; choose from {', '.join(FEATURE_NAMES)}")
+    x = features[:, FEATURE_NAMES.index(x_feature)].detach().cpu()
+    y = features[:, FEATURE_NAMES.index(y_feature)].detach().cpu()
+    classes = labels.detach().cpu()
+    fig = Figure(figsize=(6.8, 4), layout="constrained")
+    ax = fig.add_subplot()
+    for index, name in enumerate(CLASS_NAMES):
+        chosen = classes == index
+        ax.scatter(x[chosen], y[chosen], s=8, alpha=0.6, color=f"C{index}",
+                   label=f"{index}: {name}")
+    ax.set(xlabel=x_feature, ylabel=y_feature, title=f"{y_feature} vs {x_feature} by price range")
+    ax.legend(fontsize="small", markerscale=2, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
