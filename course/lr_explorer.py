@@ -19,9 +19,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import contourpy
 import numpy as np
 import torch
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from course import checks
 
@@ -146,10 +150,18 @@ class OptimizerRun:
         return float(self.losses[-1])
 
     @property
+    def rising(self) -> bool:
+        """True when the run did not blow up but ended with a larger loss than it started with."""
+        return self.diverged_at is None and self.final_loss > float(self.losses[0])
+
+    @property
     def status(self) -> str:
         """One line describing how the run ended, e.g. ``"diverged at step 37"``."""
         if self.diverged_at is not None:
             return f"diverged at step {self.diverged_at}"
+        if self.rising:
+            return (f"loss rose from {float(self.losses[0]):.3g} to {self.final_loss:.3g} in "
+                    f"{len(self.losses) - 1} steps")
         return f"final loss {self.final_loss:.3g} after {len(self.losses) - 1} steps"
 
 
@@ -205,7 +217,7 @@ def run_optimizer(surface: str | Surface = "quadratic", optimizer: str = "SGD",
 
 
 @lru_cache(maxsize=4)
-def _grid(name: str, resolution: int = 80) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _grid(name: str, resolution: int = 120) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Loss on a grid over the surface's window (cached: the surfaces never change)."""
     surface = SURFACES[name]
     xs = torch.linspace(*surface.xlim, resolution, dtype=torch.float64)
@@ -215,15 +227,39 @@ def _grid(name: str, resolution: int = 80) -> tuple[np.ndarray, np.ndarray, np.n
     return grid_x.numpy(), grid_y.numpy(), values.numpy()
 
 
+@lru_cache(maxsize=4)
+def _contour_segments(name: str) -> tuple[np.ndarray, ...]:
+    """Contour lines at 14 log-spaced levels (4 decades below the max), computed once.
+
+    Drawing cached segments as one LineCollection is several times faster than ``ax.contour``,
+    which keeps each slider update well under 100 ms.
+    """
+    grid_x, grid_y, values = _grid(name)
+    generator = contourpy.contour_generator(grid_x, grid_y, values)
+    levels = np.geomspace(values.max() * 1e-4, values.max(), 14)
+    return tuple(segment for level in levels for segment in generator.lines(level))
+
+
 def _contours(ax, surface: Surface) -> None:
-    grid_x, grid_y, values = _grid(surface.name)
-    levels = np.geomspace(max(values.min(), 1e-2), values.max(), 14)
-    ax.contour(grid_x, grid_y, values, levels=levels, colors="0.6", linewidths=0.7)
+    ax.add_collection(LineCollection(_contour_segments(surface.name), colors="0.65",
+                                     linewidths=0.7))
     ax.plot(*surface.minimum, marker="*", color="k", markersize=10, linestyle="none",
             label="minimum")
     ax.plot(*surface.start, marker="o", color="k", markersize=5, linestyle="none",
             label="start")
     ax.set(xlim=surface.xlim, ylim=surface.ylim, xlabel="x", ylabel="y")
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+
+
+def _log_loss_axis(ax) -> None:
+    """A log-scale loss axis with plain-text labels (mathtext labels cost ~3x the draw time)."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(numticks=6))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0e}"))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.set(xlabel="step", ylabel="loss (log scale)")
+    ax.grid(alpha=0.3)
 
 
 def _drawable(path: np.ndarray, surface: Surface) -> np.ndarray:
@@ -251,22 +287,68 @@ def plot_paths(runs: Sequence[OptimizerRun], title: str | None = None) -> Figure
     if not runs:
         raise ValueError("runs is empty: pass at least one OptimizerRun")
     surface = get_surface(runs[0].surface)
-    fig = Figure(figsize=(10, 4), layout="constrained")
+    fig = Figure(figsize=(10, 4))
+    fig.subplots_adjust(left=0.07, right=0.985, bottom=0.12, top=0.86, wspace=0.22)
     ax_path, ax_loss = fig.subplots(1, 2)
     _contours(ax_path, surface)
     for index, run in enumerate(runs):
         label = f"{run.optimizer} (lr={run.learning_rate:g})"
         drawn = _drawable(run.path, surface)
         ax_path.plot(drawn[:, 0], drawn[:, 1], color=f"C{index}", linewidth=1.4,
-                     marker=".", markersize=3, label=label)
+                     marker="." if len(drawn) <= 200 else None, markersize=3, label=label)
         ax_loss.plot(_positive(run.losses), color=f"C{index}",
                      label=f"{label}: {run.status}")
-    ax_path.legend(fontsize=7, loc="lower right")
-    ax_loss.set(yscale="log", xlabel="step", ylabel="loss (log scale)", title="loss per step")
-    ax_loss.grid(alpha=0.3)
+    ax_path.legend(fontsize=7, loc="upper right")
+    _log_loss_axis(ax_loss)
+    ax_loss.set_title("loss per step")
     ax_loss.legend(fontsize=7)
     fig.suptitle(title or surface.title)
     return fig
+
+
+EXPLORER_SIZE = (8.5, 3.4)
+"""Size in inches of the learning-rate explorer's figure."""
+
+EXPLORER_DPI = 80
+"""Resolution of the explorer's figure (and of its cached background)."""
+
+EXPLORER_LOSS_RANGE = (1e-12, 1e9)
+"""Fixed y range of the explorer's loss panel; a diverged run stops below 1e9 (1e6 x start)."""
+
+_PATH_RECT = (0.075, 0.14, 0.39, 0.70)  # left, bottom, width, height (figure fractions)
+_LOSS_RECT = (0.585, 0.14, 0.40, 0.70)
+
+
+def _explorer_axes(fig: Figure, surface: Surface):
+    """The explorer's two axes with their fixed positions, scales and limits."""
+    ax_path = fig.add_axes(_PATH_RECT)
+    ax_path.set(xlim=surface.xlim, ylim=surface.ylim)
+    ax_loss = fig.add_axes(_LOSS_RECT)
+    ax_loss.set_yscale("log")
+    ax_loss.set(xlim=(-4, WIDGET_STEPS + 2), ylim=EXPLORER_LOSS_RANGE)
+    return ax_path, ax_loss
+
+
+@lru_cache(maxsize=4)
+def _explorer_background(name: str) -> np.ndarray:
+    """Everything of the explorer's figure that never changes, rendered once per surface.
+
+    Contours, markers, ticks, tick labels, axis labels and grid are the bulk of the drawing
+    time; with fixed axis limits they are the same for every slider position, so they are drawn
+    once into an RGBA array of shape ``(height, width, 4)`` that each update shows as an image.
+    """
+    surface = SURFACES[name]
+    fig = Figure(figsize=EXPLORER_SIZE, dpi=EXPLORER_DPI)
+    ax_path, ax_loss = _explorer_axes(fig, surface)
+    _contours(ax_path, surface)
+    ax_loss.yaxis.set_major_locator(LogLocator(numticks=6))
+    ax_loss.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0e}"))
+    ax_loss.yaxis.set_minor_locator(NullLocator())
+    ax_loss.set(xlabel="step", ylabel="loss (log scale)")
+    ax_loss.grid(alpha=0.3)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
 
 
 def plot_lr_explorer(learning_rate: float = 0.05, optimizer: str = "SGD", beta: float = 0.9,
@@ -274,7 +356,12 @@ def plot_lr_explorer(learning_rate: float = 0.05, optimizer: str = "SGD", beta: 
     """The learning-rate slider's view: one run's path on the contours and its loss curve.
 
     Runs :func:`run_optimizer` for :data:`WIDGET_STEPS` steps. A diverged run is drawn up to the
-    step where it blew up, with a red "diverged at step k" label on both panels.
+    step where it blew up, with a red "diverged at step k" label on both panels; a run whose loss
+    rose without blowing up is labelled as slowly diverging.
+
+    For speed (one update must take well under 100 ms) the unchanging parts of the figure are a
+    cached image (see ``_explorer_background``) under two transparent axes with the same fixed
+    limits, on which only the path, the loss curve and the labels are drawn.
 
     Args:
         learning_rate: step size (the slider moves it on a log scale).
@@ -287,23 +374,33 @@ def plot_lr_explorer(learning_rate: float = 0.05, optimizer: str = "SGD", beta: 
     """
     run = run_optimizer(surface, optimizer, learning_rate, beta)
     chosen = get_surface(surface)
-    fig = Figure(figsize=(9, 3.6), layout="constrained")
-    ax_path, ax_loss = fig.subplots(1, 2)
-    _contours(ax_path, chosen)
+    fig = Figure(figsize=EXPLORER_SIZE, dpi=EXPLORER_DPI)
+    backdrop = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    backdrop.set_axis_off()
+    backdrop.imshow(_explorer_background(chosen.name), extent=(0.0, 1.0, 0.0, 1.0),
+                    aspect="auto", interpolation="none")
+    ax_path, ax_loss = _explorer_axes(fig, chosen)
+    ax_path.set_axis_off()
+    ax_loss.set_axis_off()
     drawn = _drawable(run.path, chosen)
-    colour = "C3" if run.diverged_at is not None else "C0"
+    colour = "C3" if run.diverged_at is not None else "C1" if run.rising else "C0"
     ax_path.plot(drawn[:, 0], drawn[:, 1], color=colour, linewidth=1.4, marker=".",
                  markersize=3)
-    ax_loss.plot(_positive(run.losses), color=colour)
-    ax_loss.set(yscale="log", xlabel="step", ylabel="loss (log scale)",
-                xlim=(0, WIDGET_STEPS))
-    ax_loss.grid(alpha=0.3)
+    ax_loss.plot(_positive(run.losses), color=colour, marker="o" if len(run.losses) <= 30 else None,
+                 markersize=4)
     if run.diverged_at is not None:
+        # Where the loss left the plot (or stopped being a number): a cross on the top edge.
+        ax_loss.plot([run.diverged_at], [EXPLORER_LOSS_RANGE[1]], marker="X", color="C3",
+                     markersize=10, clip_on=False)
         for ax in (ax_path, ax_loss):
-            ax.text(0.5, 0.92, run.status, transform=ax.transAxes, ha="center", color="C3",
+            ax.text(0.5, 0.9, run.status, transform=ax.transAxes, ha="center", color="C3",
                     fontsize=12, fontweight="bold",
                     bbox={"facecolor": "white", "edgecolor": "C3", "alpha": 0.85})
         ax_loss.axvline(run.diverged_at, color="C3", linestyle="--", linewidth=1)
+    elif run.rising:
+        ax_loss.text(0.5, 0.9, "loss rising: diverging slowly", transform=ax_loss.transAxes,
+                     ha="center", color="C1", fontsize=11, fontweight="bold",
+                     bbox={"facecolor": "white", "edgecolor": "C1", "alpha": 0.85})
     if chosen.max_curvature is not None and optimizer == "SGD":
         ax_loss.set_title(f"SGD is stable for lr < 2/L = {2 / chosen.max_curvature:g}",
                           fontsize=9)
@@ -356,6 +453,34 @@ def plot_series(values: torch.Tensor, curves: Mapping[str, torch.Tensor],
     ax.grid(alpha=0.3)
     ax.legend()
     return fig
+
+
+def scheduler_learning_rates(scheduler_class: type, num_epochs: int, initial_lr: float = 0.1,
+                             **scheduler_arguments) -> list[float]:
+    """The learning rate a torch scheduler gives each epoch, read the way a training loop does.
+
+    Builds an SGD optimizer over a dummy parameter, then for each epoch records
+    ``optimizer.param_groups[0]["lr"]``, calls ``optimizer.step()`` and then
+    ``scheduler.step()`` (the order PyTorch requires).
+
+    Args:
+        scheduler_class: e.g. ``torch.optim.lr_scheduler.StepLR``.
+        num_epochs: how many epochs to record.
+        initial_lr: the optimizer's learning rate before any scheduling.
+        scheduler_arguments: passed to the scheduler (``step_size=...``, ``gamma=...``, ...).
+
+    Returns:
+        ``num_epochs`` floats: the learning rate in effect during epochs 0, 1, ...
+    """
+    dummy = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([dummy], lr=initial_lr)
+    scheduler = scheduler_class(optimizer, **scheduler_arguments)
+    rates = []
+    for _ in range(num_epochs):
+        rates.append(float(optimizer.param_groups[0]["lr"]))
+        optimizer.step()  # no gradient: changes nothing, but keeps the required order
+        scheduler.step()
+    return rates
 
 
 # ----------------------------------------------------------------------------------------------
