@@ -11,12 +11,14 @@ every bias is zero. With square layers ``fan_in == fan_out``, so Xavier/Glorot i
 ``scale = 1``, the tanh gain is ``5/3`` and Kaiming for ReLU is ``sqrt(2)``.
 """
 
+import contextlib
 import functools
 import math
 from dataclasses import dataclass
 
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 ACTIVATIONS = ("tanh", "relu")
 SCALE_MIN, SCALE_MAX = 0.01, 100.0
@@ -27,7 +29,7 @@ NAMED_SCALES = {
     "Kaiming, ReLU (√2)": math.sqrt(2.0),
 }
 SATURATION_LEVEL = 0.9  # |tanh| above this counts as saturated (tanh' < 0.19)
-TINY = 1e-300  # floor for log-scale plots: an exact 0 cannot be drawn on a log axis
+TINY, HUGE = 1e-100, 1e100  # log-axis floor (0 cannot be drawn) and ceiling (inf, NaN)
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,24 @@ class InitScaleStats:
         return len(self.activation_std)
 
 
+@contextlib.contextmanager
+def _one_thread():
+    """Run torch on one thread inside the block, then restore the caller's setting.
+
+    The tensors here are small (64 x 128 activations per layer by default): splitting them
+    across threads costs more than it saves, and on a busy machine waiting for the second
+    thread can make one slider update ten times slower.
+    """
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
 @functools.lru_cache(maxsize=8)
-def _standard_normal_draws(depth: int, width: int, batch_size: int,
-                           seed: int) -> tuple[tuple[torch.Tensor, ...], torch.Tensor, torch.Tensor]:
+def _standard_normal_draws(depth: int, width: int, batch_size: int, seed: int):
     """The random numbers of one configuration, drawn once and reused by every slider move.
 
     Returns ``(weights, inputs, upstream)``: ``depth`` standard-normal ``(width, width)``
@@ -90,7 +107,7 @@ def _check_arguments(scale: float, activation: str, depth: int, width: int,
 
 
 def init_scale_stats(scale: float, activation: str = "tanh", depth: int = 12, width: int = 128,
-                     batch_size: int = 128, seed: int = 0) -> InitScaleStats:
+                     batch_size: int = 64, seed: int = 0) -> InitScaleStats:
     """Push one batch through a deep MLP initialised with ``std = scale / sqrt(fan_in)``.
 
     The input batch is standard normal, ``(batch_size, width)``. The loss is
@@ -112,6 +129,13 @@ def init_scale_stats(scale: float, activation: str = "tanh", depth: int = 12, wi
         An ``InitScaleStats`` with one entry per layer in each tuple.
     """
     _check_arguments(scale, activation, depth, width, batch_size)
+    with _one_thread():
+        return _measure(scale, activation, depth, width, batch_size, seed)
+
+
+def _measure(scale: float, activation: str, depth: int, width: int, batch_size: int,
+             seed: int) -> InitScaleStats:
+    """The body of ``init_scale_stats`` (arguments already checked)."""
     base_weights, inputs, upstream = _standard_normal_draws(depth, width, batch_size, seed)
     nonlinearity = torch.tanh if activation == "tanh" else torch.relu
     weight_std = scale / math.sqrt(width)  # fan_in = width
@@ -141,11 +165,12 @@ def init_scale_stats(scale: float, activation: str = "tanh", depth: int = 12, wi
 
 
 def diagnose(stats: InitScaleStats) -> str:
-    """Name the regime the statistics show, in a few words.
+    """Name the regime the statistics show, in one word.
 
-    Returns one of ``"saturated"`` (most tanh outputs beyond ±0.9 in the last layer),
-    ``"exploding"`` (the spread grows more than 10x from the first to the last layer, or is not
-    finite), ``"vanishing"`` (it shrinks more than 10x) or ``"healthy"``.
+    ``"saturated"`` when most tanh outputs of the last layer lie beyond ±0.9; otherwise by the
+    ratio ``r`` of the last layer's activation std to the first layer's: ``"vanishing"``
+    (r < 0.1), ``"shrinking"`` (0.1 <= r < 0.5), ``"healthy"`` (0.5 <= r <= 2), ``"growing"``
+    (2 < r <= 10) or ``"exploding"`` (r > 10, or a value that is not finite).
     """
     first, last = stats.activation_std[0], stats.activation_std[-1]
     if not (math.isfinite(first) and math.isfinite(last)):
@@ -155,30 +180,42 @@ def diagnose(stats: InitScaleStats) -> str:
     if first == 0 or last == 0:
         return "vanishing"
     ratio = last / first
-    if ratio > 10:
-        return "exploding"
     if ratio < 0.1:
         return "vanishing"
-    return "healthy"
+    if ratio < 0.5:
+        return "shrinking"
+    if ratio <= 2.0:
+        return "healthy"
+    return "growing" if ratio <= 10.0 else "exploding"
 
 
 def _floored(values) -> list[float]:
-    """Values ready for a log axis: NaN/inf become the largest finite float, 0 becomes TINY."""
-    out = []
-    for value in values:
-        if not math.isfinite(value):
-            value = 1e308
-        out.append(max(value, TINY))
-    return out
+    """Values ready for a log axis: NaN/inf become HUGE, values below TINY (0) become TINY."""
+    return [min(max(value, TINY), HUGE) if math.isfinite(value) else HUGE for value in values]
+
+
+def _plain_log_axis(ax, floor_decades: int = 2) -> None:
+    """Log y axis with plain-text tick labels (``1e-05``: no slow mathtext) and at least
+    ``floor_decades`` decades shown, so a flat line looks flat instead of filling the axes."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=4))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0e}"))
+    low, high = ax.get_ylim()
+    if high / low < 10 ** floor_decades:
+        middle = math.sqrt(low * high)
+        ax.set_ylim(middle / 10 ** (floor_decades / 2), middle * 10 ** (floor_decades / 2))
 
 
 def plot_init_scale(scale: float = 1.0, activation: str = "tanh", depth: int = 12) -> Figure:
-    """Draw the per-layer activation spread and gradient norm for one init scale.
+    """Draw the per-layer activation spread and gradient norms for one init scale.
 
-    Left: std of each layer's output (log axis) with the band within a factor 2 of the first
-    layer shaded. Right: norm of each layer's weight gradient (log axis). Bottom: the scale axis
-    with the named scales (Xavier, tanh gain, Kaiming) and the current one. The title names the
-    regime (``diagnose``).
+    Left: std of each layer's output (log axis), with the band within a factor 2 of the first
+    layer shaded green. Right: norm of each layer's weight gradient and std of the backward
+    signal (log axis). The title names the regime (``diagnose``). Kept lean (two axes, few
+    labels: every text costs several milliseconds to render) so that one slider move, compute
+    and draw, stays near 100 ms on a small CPU. The named scales are buttons
+    (``preset_buttons``).
 
     Args:
         scale: the weights' std times sqrt(fan_in), in [0.01, 100] for the slider.
@@ -190,44 +227,65 @@ def plot_init_scale(scale: float = 1.0, activation: str = "tanh", depth: int = 1
     """
     stats = init_scale_stats(scale, activation, depth=depth)
     layers = list(range(1, stats.depth + 1))
-    fig = Figure(figsize=(9, 4.2), layout="constrained")
-    grid = fig.add_gridspec(2, 2, height_ratios=[5, 1])
-    ax_act, ax_grad = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
-    ax_scale = fig.add_subplot(grid[1, :])
+    fig = Figure(figsize=(10, 4.2))
+    ax_act, ax_grad = fig.subplots(1, 2)
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.84, wspace=0.22)
+    layer_ticks = list(range(1, stats.depth + 1, max(1, stats.depth // 4)))
 
     first = stats.activation_std[0]
     if math.isfinite(first) and first > 0:
-        ax_act.axhspan(first / 2, first * 2, color="C2", alpha=0.15, label="within 2x of layer 1")
-    ax_act.plot(layers, _floored(stats.activation_std), "o-", color="C0", label="std of output")
+        ax_act.axhspan(first / 2, first * 2, color="C2", alpha=0.2)
+    ax_act.plot(layers, _floored(stats.activation_std), "o-", color="C0")
     if activation == "tanh":
-        extra = [f * 100 for f in stats.saturated_fraction]
-        extra_label = f"{extra[-1]:.0f}% of last-layer |a| > {SATURATION_LEVEL}"
+        detail = f"last layer: {stats.saturated_fraction[-1]:.0%} of |a| > {SATURATION_LEVEL}"
     else:
-        extra = [f * 100 for f in stats.zero_fraction]
-        extra_label = f"{extra[-1]:.0f}% of last-layer units are 0"
-    ax_act.set(yscale="log", xlabel="layer", ylabel="activation std",
-               title=f"Forward: activation spread\n{extra_label}")
-    ax_act.legend(loc="best", fontsize=8)
-    ax_act.grid(alpha=0.3)
+        detail = f"last layer: {stats.zero_fraction[-1]:.0%} of outputs are 0"
+    ax_act.set(xlabel=f"layer   ({detail})", xticks=layer_ticks,
+               title="Forward: std of each layer's output")
+    _plain_log_axis(ax_act)
 
-    ax_grad.plot(layers, _floored(stats.gradient_norm), "s-", color="C3")
-    ax_grad.set(yscale="log", xlabel="layer", ylabel="‖∂loss/∂W‖",
-                title="Backward: weight-gradient norm")
-    ax_grad.grid(alpha=0.3)
+    ax_grad.plot(layers, _floored(stats.gradient_norm), "s-", color="C3",
+                 label="weight gradient ‖∂loss/∂W‖")
+    ax_grad.plot(layers, _floored(stats.backward_std), "^--", color="C1",
+                 label="backward signal (std)")
+    ax_grad.set(xlabel="layer", xticks=layer_ticks, title="Backward: gradients per layer")
+    _plain_log_axis(ax_grad)
+    ax_grad.legend(loc="upper center", fontsize=8, framealpha=0.8)
     for ax in (ax_act, ax_grad):
-        low, high = ax.get_ylim()
-        if high / low < 100:  # keep at least two decades so a flat line looks flat
-            middle = math.sqrt(low * high)
-            ax.set_ylim(middle / 10, middle * 10)
+        ax.grid(alpha=0.3)
 
-    ax_scale.set(xscale="log", xlim=(SCALE_MIN, SCALE_MAX), ylim=(0, 1), yticks=[],
-                 xlabel="scale (weight std × √fan_in)")
-    for index, (name, value) in enumerate(NAMED_SCALES.items()):
-        ax_scale.axvline(value, color=f"C{index + 4}", lw=1.5, label=f"{name} = {value:.3g}")
-    ax_scale.plot([scale], [0.5], "v", color="k", markersize=10, label=f"current = {scale:.3g}")
-    ax_scale.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False)
-
-    verdict = diagnose(stats)
-    fig.suptitle(f"{depth} layers, {activation}, std = {scale:.3g}/√fan_in: {verdict.upper()}",
-                 fontsize=11)
+    values = stats.activation_std + stats.gradient_norm + stats.backward_std
+    last = stats.activation_std[-1]
+    if not all(math.isfinite(value) for value in values):
+        ratio_text = f"OVERFLOW: values beyond float64 drawn at {HUGE:.0e}"
+    elif first > 0:
+        ratio_text = f"std last/first layer = {last / first:.3g}"
+    else:
+        ratio_text = "all outputs are 0"
+    fig.suptitle(f"{stats.depth} layers, {activation}, weight std = {scale:.3g}/√fan_in: "
+                 f"{diagnose(stats).upper()}  ({ratio_text})", fontsize=11)
     return fig
+
+
+def preset_buttons(scale_slider):
+    """Buttons that set ``scale_slider`` to the named scales (Xavier, tanh gain, Kaiming).
+
+    Args:
+        scale_slider: the ``ipywidgets.FloatLogSlider`` given to ``interact`` as ``scale``.
+
+    Returns:
+        An ``ipywidgets.HBox`` of one ``Button`` per entry of ``NAMED_SCALES``; clicking one
+        moves the slider, which redraws the plot.
+    """
+    from ipywidgets import Button, HBox, Layout
+
+    def make_button(name: str, value: float):
+        button = Button(description=f"{name} = {value:.3g}", layout=Layout(width="auto"))
+
+        def on_click(_button) -> None:
+            scale_slider.value = value
+
+        button.on_click(on_click)
+        return button
+
+    return HBox([make_button(name, value) for name, value in NAMED_SCALES.items()])
