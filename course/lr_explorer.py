@@ -404,7 +404,9 @@ def plot_lr_explorer(learning_rate: float = 0.05, optimizer: str = "SGD", beta: 
     if chosen.max_curvature is not None and optimizer == "SGD":
         ax_loss.set_title(f"SGD is stable for lr < 2/L = {2 / chosen.max_curvature:g}",
                           fontsize=9)
-    setting = "" if optimizer in ("SGD", "AdaGrad") else f", β={beta:g}"
+    # β is always named, so moving its slider visibly changes the plot even where it does nothing.
+    unused = " (unused by " + optimizer + ")" if optimizer in ("SGD", "AdaGrad") else ""
+    setting = f", β={beta:g}{unused}"
     fig.suptitle(f"{optimizer}, lr={learning_rate:.3g}{setting} on the {chosen.name}: "
                  f"{run.status}", color=colour)
     return fig
