@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,6 +202,7 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
     from course.grading import nbgrader_env, read_scores, run_nbgrader
 
     course_dir = Path(course_dir).resolve()
+    warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy notes from its gradebook
     config = load_config(course_dir)
     cell_timeout = cell_timeout or int(config.Execute.get("timeout", 60))
     workers = workers or os.cpu_count() or 1

@@ -2,7 +2,9 @@
 
 For each chapter: the executed solution scores full marks, the blank student version scores 0
 without crashing the grader, and a submission in which every exercise holds its most common wrong
-answer (tests/wrong_answers/<chapter>.py) loses the points of every exercise.
+answer (tests/wrong_answers/<chapter>.py) loses the points of every exercise. Grading goes through
+`course grade` (nbgrader's Autograde with the course's guard, limits and sandbox), and the
+feedback through `nbgrader generate_feedback`.
 """
 
 import html
@@ -13,6 +15,7 @@ import nbformat
 import pytest
 
 from course.build import notebook_path
+from course.grade import grade
 from course.grading import (
     fill_answers,
     prepare_course,
@@ -61,7 +64,8 @@ def test_solution_full_blank_zero_wrong_answers_lose_points(chapter, tmp_path):
     submit(course_dir, chapter, "solution", fill_answers(release, solution_answers(chapter)))
     submit(course_dir, chapter, "blank", release)
     submit(course_dir, chapter, "wrong", fill_answers(release, wrong_answers(chapter)))
-    run_nbgrader(course_dir, "autograde", chapter, "--force")
+    results, _ = grade(chapter, course_dir, workers=2, progress=False)
+    assert all(not r.problems for r in results), [r.problems for r in results]
 
     scores = read_scores(course_dir, chapter)
     assert set(scores) == {"solution", "blank", "wrong"}, f"graded: {sorted(scores)}"

@@ -1,8 +1,6 @@
 """Tests of course/lr_explorer.py: the surfaces, the optimizer runs behind the learning-rate
 slider, divergence handling, the plots, and the helpers the chapter-6 test cells rely on."""
 
-import statistics
-import time
 import warnings
 
 import numpy as np
@@ -182,26 +180,6 @@ def test_explorer_figure_renders_for_every_setting(optimizer, learning_rate, tmp
         fig = lr_explorer.plot_lr_explorer(learning_rate, optimizer, 0.9, surface)
         fig.savefig(tmp_path / "explorer.png")
         assert (tmp_path / "explorer.png").stat().st_size > 1000
-
-
-def test_explorer_update_is_fast():
-    """One slider update (compute + draw to PNG, as the inline backend does) stays interactive.
-
-    The course target is a 100 ms median on a quiet 2-core machine; the bound here is looser
-    so that a busy CI runner does not fail it.
-    """
-    from IPython.core.pylabtools import print_figure
-
-    settings = [(0.05, "SGD", "quadratic"), (0.5, "SGD", "quadratic"),
-                (0.01, "Adam", "rosenbrock"), (1e-3, "Momentum", "rosenbrock")]
-    print_figure(lr_explorer.plot_lr_explorer(), "png", bbox_inches="tight")  # warm caches
-    durations = []
-    for learning_rate, optimizer, surface in settings * 3:
-        start = time.process_time()  # CPU time: robust to other jobs sharing the machine
-        fig = lr_explorer.plot_lr_explorer(learning_rate, optimizer, 0.9, surface)
-        print_figure(fig, "png", bbox_inches="tight")
-        durations.append(time.process_time() - start)
-    assert statistics.median(durations) < 0.3
 
 
 def test_plot_paths_and_helpers_return_figures():
