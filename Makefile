@@ -15,15 +15,16 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH_PIN)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,browser]'
 	touch $@
 
 lab: setup
 	$(BIN)/python -m course start --to my-work
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab my-work
 
+# The test command (README): fast tests first, then the real-browser tests.
 test: setup
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
+	. $(BIN)/activate && python -m pytest -m "not browser" && python -m pytest -m browser
 
 build: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m course build

@@ -1,0 +1,1 @@
+"""Real-browser tests: JupyterLab and Voilà driven by Debian's Chromium through Playwright."""
