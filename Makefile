@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 
 lab: setup
 	$(BIN)/python -m course start --to my-work
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab my-work
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab my-work $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The test command (README): fast tests first, then the real-browser tests.
 test: setup
