@@ -137,8 +137,11 @@ def test_sliders(ran_chapter, screenshots):
     """Each slider: one step by keyboard redraws its plot, readout == the kernel's new value."""
     notebook, chapter = ran_chapter.notebook, ran_chapter.chapter
     sliders = notebook.panel.locator(".widget-slider")
-    if sliders.count() == 0:
-        pytest.skip(f"{chapter} has no slider")
+    source = notebook_path(chapter, "source", ROOT).read_text()
+    if "interact(" not in source:  # a chapter without a widget must not show a stray slider
+        assert sliders.count() == 0, f"{chapter} has no interact() cell but shows a slider"
+        return
+    assert sliders.count() > 0, f"{chapter} has an interact() cell but JupyterLab shows no slider"
     for index in sorted({_cell_index(slider) for slider in sliders.all()}):
         notebook.cell(index).screenshot(path=screenshots / f"{chapter}-cell{index}-0-defaults.png")
     problems = []
