@@ -1,0 +1,16 @@
+"""Benchmarks: what the course costs to run, to use and to grade.
+
+One module per measurement, each runnable on its own (``python -m benchmarks.sliders``) and all
+together with ``python -m benchmarks``:
+
+- ``notebooks``: every solution notebook executed with nbclient (kernel start included, median
+  of several runs) and the whole ``pytest --nbval solutions/`` run, serial and with xdist.
+- ``sliders``: every ``interact(...)`` slider found in ``source/``: time from a value change to a
+  finished redraw (plot function + Agg draw), swept over each slider's range and each option.
+- ``grading``: one chapter's submissions graded by nbgrader's serial ``autograde`` and by
+  ``python -m course grade --workers N``, against the plain execution of the same notebook.
+- ``install``: a fresh CPU install following README, timed, and its size on disk.
+
+Each prints a table and writes ``benchmarks/results/<name>.json`` with the machine it ran on;
+``benchmarks.report`` turns the JSON files into the markdown table shown in README.
+"""
