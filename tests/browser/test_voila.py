@@ -9,7 +9,7 @@ from .support import ROOT, SLIDER_REPLOT_S, STDERR, parse_readout, voila_server
 
 pytestmark = pytest.mark.browser
 
-VOILA_RENDER_S = 240  # Voilà runs the whole notebook before it shows the page
+VOILA_RENDER_S = 120  # Voilà runs the whole notebook (about 10 s here) before it shows the page
 # A static file Voilà serves once it is up (GET / would start a kernel)
 VOILA_READY = "voila/labextensions/@jupyter-widgets/jupyterlab-manager/package.json"
 
@@ -43,7 +43,14 @@ def test_voila_app_slider(page, voila_app, screenshots):
 
     chapter, server = voila_app
     page.set_default_timeout(60_000)
-    page.goto(server.url(), timeout=VOILA_RENDER_S * 1000)
+    try:
+        page.goto(server.url(), timeout=VOILA_RENDER_S * 1000)
+    except Exception as error:  # noqa: BLE001 - playwright's TimeoutError, imported lazily
+        if "Timeout" not in type(error).__name__:
+            raise
+        # Seen once on a machine busy with other kernels: the app's kernel never started. Each
+        # GET starts a fresh kernel, so ask once more before calling the page broken.
+        page.goto(server.url(), timeout=VOILA_RENDER_S * 1000)
     slider = page.locator(".widget-slider").first
     expect(slider).to_be_visible(timeout=VOILA_RENDER_S * 1000)
     interact = slider.locator("xpath=ancestor::div[contains(concat(' ', "
