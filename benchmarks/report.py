@@ -72,8 +72,18 @@ def markdown(results: dict[str, dict]) -> str:
                      "'.[dev]'`)", f"{i['install_s']:.0f} s", "", ""])
         rows.append(["disk used by the virtual environment", f"{i['venv_gib']:.2f} GiB", "", ""])
     body = table(["measurement", "result", "target", "met"], rows, markdown=True)
-    return (f"{body}\n\n{_machine_line(results)} Reproduce with `python -m benchmarks`; raw "
-            "figures in `benchmarks/results/*.json`.\n")
+    notes = []
+    if "notebooks" in results:
+        stalls = sum(len(r.get("stalls", [])) for r in results["notebooks"]["chapters"].values())
+        if stalls:
+            notes.append(f"{stalls} notebook run(s) had a cell whose reply reached the client "
+                         "late (jupyter/nbclient#312, see `benchmarks/notebooks.py`).")
+    if "install" in results and any("find-links" in line or "index-url" in line
+                                    for line in results["install"]["pip"]["config"]):
+        notes.append("The install took its wheels from a local mirror: no download time.")
+    extra = (" " + " ".join(notes)) if notes else ""
+    return (f"{body}\n\n{_machine_line(results)}{extra} Reproduce with `python -m benchmarks`; "
+            "raw figures in `benchmarks/results/*.json`.\n")
 
 
 def main(argv: list[str] | None = None) -> int:

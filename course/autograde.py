@@ -13,6 +13,8 @@ from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer
 
+from course.polling import ShortPolls
+
 GUARD_CELL_ID = "course-grader-guard"
 GUARD_SNAPSHOT = "import course.guard as _course_guard\n_course_guard.snapshot()\ndel _course_guard"
 GUARD_RESTORE = "__import__('sys').modules['course.guard'].restore(globals())  # course-grader\n"
@@ -52,12 +54,13 @@ class StripGuard(NbGraderPreprocessor):
         return nb, resources
 
 
-class GuardedExecute(Execute):
+class GuardedExecute(ShortPolls, Execute):
     """nbgrader's Execute with a per-notebook time budget and survival of a dead kernel.
 
     A cell that kills the kernel (``os._exit``, a segfault, running out of memory) gets an error
     output; the cells before it keep their outputs (and so their scores), the cells after it are
     marked as not run. Once the notebook's budget is spent, the remaining cells are marked too.
+    Replies are polled in short steps (``course.polling``), so a missed wake-up costs no timeout.
     """
 
     notebook_timeout = Integer(300, help="Seconds for the whole notebook").tag(config=True)

@@ -184,6 +184,11 @@ def generate_solution(chapter: str, out: Path, root: Path = ROOT) -> Path:
         LockCells,
     )
 
+    from course.polling import ShortPolls
+
+    class SolutionExecute(ShortPolls, Execute):
+        """nbgrader's Execute, polling replies in short steps (see ``course.polling``)."""
+
     lint_source(notebook_path(chapter, root=root))
     _ensure_alembic_on_path()
     with tempfile.TemporaryDirectory(prefix="course-build-") as tmp:
@@ -191,7 +196,8 @@ def generate_solution(chapter: str, out: Path, root: Path = ROOT) -> Path:
         _scratch_course(chapter, scratch, root)
         config = _config(scratch)
         config.GenerateSolution.preprocessors = [IncludeHeaderFooter, LockCells, ClearOutput,
-                                                 ClearMarkScheme, ClearHiddenTests, Execute]
+                                                 ClearMarkScheme, ClearHiddenTests,
+                                                 SolutionExecute]
         config.Execute.record_timing = False
         # True: nbclient's output-widget capture fails without it; the state is stripped after.
         config.Execute.store_widget_state = True

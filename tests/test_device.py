@@ -44,3 +44,17 @@ def test_import_has_no_side_effects_on_the_global_seed():
     torch.manual_seed(123)
     importlib.reload(course)
     assert torch.equal(torch.rand(1), expected)
+
+
+def test_the_package_and_the_grading_launchers_do_not_import_torch():
+    """The sandbox launcher runs once per graded notebook: importing torch there cost ~1 s."""
+    import subprocess
+    import sys
+
+    code = ("import sys, course, course.sandbox, course.grade, course.autograde, course.polling\n"
+            "print('torch' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "False"
+    assert course.get_device().type in {"cpu", "cuda"}
+    assert course.set_seed is set_seed
