@@ -67,7 +67,7 @@ def bwrap_command(kernel_argv: list[str], hide: list[Path], writable: Path,
     """
     command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                "--tmpfs", "/tmp", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
-               "--new-session"]
+               "--new-session", "--cap-drop", "ALL"]  # as root, bwrap would keep them
     for folder in hide:
         if folder.exists():
             command += ["--tmpfs", str(folder)]

@@ -45,3 +45,23 @@ def test_a_sandboxed_process_cannot_read_the_hidden_folder(tmp_path):
         [secret.parent], work, [Path(sys.prefix), Path(sys.base_prefix)], tmp_path)
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.skipif(not sandbox.available(), reason="bubblewrap is not installed here")
+def test_a_sandboxed_process_has_no_capabilities_even_when_the_grader_is_root(tmp_path):
+    """bwrap started by root keeps root's capabilities unless told otherwise: with CAP_SYS_ADMIN
+    a student could unmount the empty folder laid over the course and read the gradebook."""
+    secret = tmp_path / "course" / "gradebook.db"
+    secret.parent.mkdir()
+    secret.write_text("hidden tests")
+    work = tmp_path / "work"
+    work.mkdir()
+    probe = ("import ctypes, os\n"
+             "caps = open('/proc/self/status').read().split('CapEff:')[1].split()[0]\n"
+             "libc = ctypes.CDLL(None, use_errno=True)\n"
+             f"gone = libc.umount2({str(secret.parent)!r}.encode(), 2)\n"
+             f"print(int(caps, 16), gone, os.path.exists({str(secret)!r}))")
+    command = sandbox.bwrap_command([sys.executable, "-c", probe], [secret.parent], work,
+                                    [Path(sys.prefix), Path(sys.base_prefix)], tmp_path)
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.stdout.split() == ["0", "-1", "False"], result.stdout + result.stderr
