@@ -87,7 +87,7 @@ def stage(submitted: Path, staged: Path, released: dict[str, dict]) -> list[str]
 
 def _autograde_one(job: tuple) -> tuple[str, str | None]:
     """Worker: autograde one student's staged submission; return (student, error or None)."""
-    course_dir, chapter, student, sandbox, cell_timeout, notebook_timeout = job
+    course_dir, chapter, student, sandbox, cell_timeout, notebook_timeout, fork = job
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
@@ -117,7 +117,11 @@ def _autograde_one(job: tuple) -> tuple[str, str | None]:
     config.GuardedExecute.notebook_timeout = notebook_timeout
     config.GuardedExecute.record_timing = False
     config.GuardedExecute.store_widget_state = True
-    if sandbox:
+    if fork:  # kernels forked from this worker's zygote (sandboxed there when sandbox is on)
+        from course.zygote import ZygoteKernelManager
+
+        config.GuardedExecute.kernel_manager_class = ZygoteKernelManager
+    elif sandbox:
         config.GuardedExecute.kernel_name = "course-sandbox"
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = chapter
@@ -181,7 +185,8 @@ def _notebook_problems(path: Path) -> list[str]:
 
 def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
           sandbox: str = "auto", cell_timeout: int | None = None,
-          notebook_timeout: int = 300, progress: bool = True) -> tuple[list[Result], str]:
+          notebook_timeout: int = 300, progress: bool = True,
+          kernels: str = "fork") -> tuple[list[Result], str]:
     """Autograde every submission of ``chapter`` under ``course_dir/submitted``.
 
     Args:
@@ -192,6 +197,8 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
         cell_timeout: seconds per cell; default nbgrader_config's Execute.timeout.
         notebook_timeout: seconds per notebook.
         progress: show a progress bar.
+        kernels: "fork" (each kernel forked from a per-worker zygote that imported torch once,
+            see ``course.zygote``) or "fresh" (a new Python process per kernel, as nbgrader does).
 
     Returns:
         (one Result per student, sorted; a line saying whether the sandbox was used).
@@ -250,7 +257,7 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
         for extra in folder.glob(f"{chapter}/timestamp.txt"):
             shutil.copy(extra, staging / "submitted" / student / chapter / extra.name)
         jobs.append((str(course_dir), chapter, student, use_sandbox, cell_timeout,
-                     notebook_timeout))
+                     notebook_timeout, kernels == "fork"))
 
     with Gradebook(db_url) as gradebook:
         for student in results:
@@ -263,13 +270,14 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
 
     threads = max(1, (os.cpu_count() or 1) // workers)  # kernels share the cores, not fight
     worker_env = {"PATH": env["PATH"], "COURSE_SANDBOX_HIDE": str(course_dir),
-                  "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", str(threads))}
+                  "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", str(threads)),
+                  "COURSE_ZYGOTE_SANDBOX": "1" if use_sandbox else "0"}
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
-        if use_sandbox:
+        worker_env["COURSE_SANDBOX_SCRATCH"] = tmp
+        if use_sandbox and kernels == "fresh":
             sandbox_module.install_kernelspec(Path(tmp) / "jupyter")
             worker_env["JUPYTER_PATH"] = os.pathsep.join(
                 [str(Path(tmp) / "jupyter"), os.environ.get("JUPYTER_PATH", "")]).strip(os.pathsep)
-            worker_env["COURSE_SANDBOX_SCRATCH"] = tmp
         context = multiprocessing.get_context("spawn")
         with context.Pool(min(workers, max(1, len(jobs))), initializer=_worker_setup,
                           initargs=(worker_env,)) as pool:

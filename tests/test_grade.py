@@ -1,8 +1,8 @@
 """course/grade.py: hostile and broken submissions, graded fairly, in parallel, sandboxed.
 
 One scratch course with a three-exercise chapter; every kind of broken submission from the
-instructor-workflow issue is submitted by its own student, the whole class is graded once with
-two workers, and each test below checks one student's row.
+instructor-workflow issue is submitted by its own student, the whole class is graded with two
+workers (once with forked kernels, once with fresh ones), and each test checks one student's row.
 """
 
 import json
@@ -108,8 +108,14 @@ def tamper(nb, student):
     return nb
 
 
+@pytest.fixture(scope="module", params=["fork", "fresh"])
+def kernels(request):
+    """How the grader starts kernels: forked from a zygote (default) or a fresh process each."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, kernels):
     tmp = tmp_path_factory.mktemp("grade")
     course = make_root(tmp, ROOT, CHAPTER, nb=three_exercise_notebook())
     build([CHAPTER], course, solutions=False)
@@ -132,7 +138,7 @@ def graded(tmp_path_factory):
     put("corrupt_json", text='{"cells": [ this is not json')
     (course / "submitted" / "missing_notebook" / CHAPTER).mkdir(parents=True)
     results, note = grade(CHAPTER, course, workers=2, cell_timeout=4, notebook_timeout=30,
-                          progress=False)
+                          progress=False, kernels=kernels)
     print(table(results))
     return course, {r.student: r for r in results}, note
 
@@ -240,7 +246,8 @@ def test_export_lists_every_student_with_missing_and_corrupt_at_zero(graded):
     assert rows["good"] == 4 and set(rows) == set(results)
 
 
-def test_regrading_replaces_scores_and_the_same_submission_scores_the_same(graded, tmp_path):
+def test_regrading_replaces_scores_and_the_same_submission_scores_the_same(graded, kernels,
+                                                                           tmp_path):
     course, results, _ = graded
     copy = tmp_path / "course"
     shutil.copytree(course, copy, ignore=shutil.ignore_patterns("autograded", ".grading"))
@@ -249,7 +256,8 @@ def test_regrading_replaces_scores_and_the_same_submission_scores_the_same(grade
         if folder.name not in keep:
             shutil.rmtree(folder)
     again, _ = grade(CHAPTER, copy, workers=1, cell_timeout=4, notebook_timeout=30,
-                     progress=False)
+                     progress=False,  # and the same in the other kind of kernel
+                     kernels="fresh" if kernels == "fork" else "fork")
     assert {r.student: r.score for r in again} == {s: results[s].score for s in keep}
 
     good = copy / "submitted" / "good" / CHAPTER / f"{CHAPTER}.ipynb"
