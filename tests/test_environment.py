@@ -10,7 +10,7 @@ CONDA_NAMES = {"torch": "pytorch-cpu"}  # pip name -> conda-forge name in the CP
 
 
 def split(requirement: str) -> tuple[str, str]:
-    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement)
+    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(?:\[[^\]]*\])?\s*(.*)$", requirement)  # no extras
     return match.group(1).lower(), match.group(2).replace(" ", "")
 
 
