@@ -7,7 +7,10 @@ Each grader runs on its own copy of that course, from the command line as an ins
 
 - ``nbgrader autograde CHAPTER --force`` (stock nbgrader, one notebook after another);
 - ``python -m course grade CHAPTER --workers 1`` and ``--workers 2`` (staging, sandbox when
-  bubblewrap works, the course's preprocessors).
+  bubblewrap works, the course's preprocessors, kernels forked from a zygote that imported torch
+  once: the default);
+- ``python -m course grade CHAPTER --workers 1 --kernels fresh`` (a new kernel process per
+  notebook, as nbgrader and the plain execution start them: the grading machinery's own cost).
 
 Every grader must give every submission full marks, or the benchmark fails. The baseline is the
 plain execution of the same submission notebook with nbclient (fresh kernel included, median of
@@ -15,9 +18,9 @@ plain execution of the same submission notebook with nbclient (fresh kernel incl
 timed too, to tell the tests' cost from the grading machinery's. Reported: wall time, time per
 submission, the speed-up of ``course grade --workers 2`` over serial nbgrader (target >= 1.8x on
 2 cores) and the per-notebook overhead: grading time per notebook with one worker over the plain
-execution time (target <= 1.3x). Then every chapter is graded the same way with
-``--per-chapter`` submissions (nbgrader serial and ``course grade`` with the most workers) for
-the time per submission per chapter.
+execution time (target <= 1.3x), for both kinds of kernel. Then every chapter is graded the
+same way with ``--per-chapter`` submissions (nbgrader serial and ``course grade`` with the most
+workers) for the time per submission per chapter.
 
     python -m benchmarks.grading [--quick] [--chapter ch02_autograd] [--submissions 30]
 """
@@ -46,6 +49,7 @@ from benchmarks.common import (
 SPEEDUP_TARGET = 1.8
 OVERHEAD_TARGET = 1.3
 DEFAULT_CHAPTER = "ch02_autograd"
+FRESH = "course grade --workers 1 --kernels fresh"
 
 
 def prepare(base: Path, chapter: str, submissions: int) -> tuple[Path, Path]:
@@ -104,7 +108,7 @@ def _check_full_marks(course_dir: Path, chapter: str, students: int, who: str) -
 
 
 def grade_chapter(chapter: str, submissions: int, workers: list[int], plain_runs: int,
-                  serial: bool = True) -> dict:
+                  serial: bool = True, fresh: bool = False) -> dict:
     """Time every grader on ``submissions`` copies of ``chapter``'s answered notebook."""
     from benchmarks.notebooks import execute
 
@@ -128,6 +132,9 @@ def grade_chapter(chapter: str, submissions: int, workers: list[int], plain_runs
             commands[f"course grade --workers {count}"] = (
                 [sys.executable, "-m", "course", "grade", chapter, "--workers", str(count),
                  "--no-progress"], count)
+        if fresh:
+            commands[FRESH] = ([sys.executable, "-m", "course", "grade", chapter, "--workers",
+                                "1", "--kernels", "fresh", "--no-progress"], 1)
         for index, (name, (command, count)) in enumerate(commands.items()):
             copy = _copy(course_dir, f"run{index}")
             elapsed, _ = _timed(command, copy)
@@ -166,7 +173,7 @@ def run(quick: bool = False, chapter: str = DEFAULT_CHAPTER, submissions: int | 
     workers = workers or [1, 2]
     machine = machine_info()
     print(header(f"grading: {submissions} submissions of {chapter}", machine), flush=True)
-    main_result = grade_chapter(chapter, submissions, workers, plain_runs)
+    main_result = grade_chapter(chapter, submissions, workers, plain_runs, fresh=True)
     graders = main_result["graders"]
     chapter_results = {}
     for name in chapters(ROOT) if per_chapter else []:
@@ -182,6 +189,9 @@ def run(quick: bool = False, chapter: str = DEFAULT_CHAPTER, submissions: int | 
         overhead = graders["course grade --workers 1"]["overhead_vs_plain"]
         targets.append(target("course grade per notebook / plain execution (1 worker)",
                               f"<= {OVERHEAD_TARGET:g}x", overhead, overhead <= OVERHEAD_TARGET))
+    overhead = graders[FRESH]["overhead_vs_plain"]
+    targets.append(target("course grade --kernels fresh per notebook / plain execution",
+                          f"<= {OVERHEAD_TARGET:g}x", overhead, overhead <= OVERHEAD_TARGET))
     payload = {"name": "grading", "machine": machine, "quick": quick, "sandbox": available(),
                **main_result, "per_chapter": chapter_results, "targets": targets}
     print_table(payload)

@@ -20,11 +20,21 @@ def _machine_line(results: dict[str, dict]) -> str:
             f"{first['cpu']}, {first['usable_cores']} cores, {first['memory_gib']} GiB, "
             f"Python {first['python']}, torch {first['versions']['torch']}, "
             f"{'GPU present' if first.get('gpu') else 'no GPU'} "
-            f"(1-minute load average at start: {loads}); commit {first['git_commit']}"
-            f"{' + local changes' if first.get('git_dirty') else ''}.")
+            f"(1-minute load average at start: {loads}); {_commits(results)}.")
     if quick:
         line += f" **Quick (development) runs: {', '.join(quick)}.**"
     return line
+
+
+def _commits(results: dict[str, dict]) -> str:
+    """'commit X' when every benchmark ran on one commit, else the commit of each."""
+    def commit(r: dict) -> str:
+        return r["machine"]["git_commit"] + (" + local changes" if r["machine"].get("git_dirty")
+                                             else "")
+    seen = {commit(r) for r in results.values()}
+    if len(seen) == 1:
+        return f"commit {seen.pop()}"
+    return "commits " + ", ".join(f"{name} {commit(r)}" for name, r in results.items())
 
 
 def _yes(met) -> str:

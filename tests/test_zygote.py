@@ -59,8 +59,11 @@ def test_a_forked_kernel_has_torch_loaded_and_works_in_a_copy_of_the_folder(tmp_
                                                                            fork_server):
     nb = run(tmp_path, "import sys\nprint('torch' in sys.modules, open('answer.txt').read())",
              "import torch\ntorch.manual_seed(0)\nprint(torch.rand(2).sum().item())",
+             # CUDA must not be initialised before the fork, or a GPU kernel could not use it
+             "print(torch.cuda.is_initialized())",
              folder_files={"answer.txt": "42"})
     assert text(nb, 0).split() == ["True", "42"]
+    assert text(nb, 2).strip() == "False"
     import torch
 
     torch.manual_seed(0)
