@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
                               help="seconds per notebook (default: 300)")
     grade_parser.add_argument("--kernels", choices=["fork", "fresh"], default="fork",
                               help="fork: each kernel is forked from a per-worker process that "
-                                   "imported torch once (default, ~2.5x faster per notebook); "
+                                   "imported torch once (default, about 2x faster per notebook); "
                                    "fresh: a new Python process per kernel, as nbgrader does")
     grade_parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     collect_parser = commands.add_parser(

@@ -124,7 +124,7 @@ def serve(fd: int, own_namespace: bool, workdir: Path) -> None:
     for line in reader:
         request = json.loads(line)
         reply: dict = {"ok": True}
-        if request["op"] in ("start", "reset"):
+        if request["op"] == "reset":  # the client resets before it copies the next folder in
             _kill_leftovers(child, own_namespace)
             child, status = None, None
             if own_namespace:
