@@ -38,10 +38,26 @@ def short_polls(channel, step: float = STEP_S) -> None:
 
 
 class ShortPolls:
-    """Mixin for an nbclient ``NotebookClient`` (or nbconvert/nbgrader ``Execute``) subclass."""
+    """Mixin for an nbclient ``NotebookClient`` (or nbconvert/nbgrader ``Execute``) subclass.
+
+    Its kernel client polls in short steps, and a kernel that never answers ``kernel_info``
+    within ``startup_timeout`` is replaced by a new one, once.
+    """
 
     async def async_start_new_kernel_client(self):
-        kc = await super().async_start_new_kernel_client()
+        for attempt in (1, 2):
+            try:
+                kc = await super().async_start_new_kernel_client()
+                break
+            except RuntimeError as error:
+                # A kernel alive but silent for startup_timeout (seen once in ~100 graded
+                # notebooks, under load): nbclient shut it down and dropped its manager.
+                # Start one more, once; no cell has run yet, so nothing runs twice.
+                if attempt == 2 or "didn't respond" not in str(error):
+                    raise
+                self.log.warning("%s; starting a new kernel", error)
+                self.km = self.create_kernel_manager()
+                await self.async_start_new_kernel()
         short_polls(kc.shell_channel)
         short_polls(kc.iopub_channel)
         return kc

@@ -91,3 +91,37 @@ def test_the_grader_and_the_build_use_short_polls():
 
     assert issubclass(GuardedExecute, ShortPolls)
     assert "SolutionExecute(ShortPolls, Execute)" in inspect.getsource(build.generate_solution)
+
+
+FLAKY_KERNEL = """\
+import os, pathlib, sys, time
+launches = pathlib.Path(os.environ["LAUNCHES"])
+launches.write_text(launches.read_text() + "x" if launches.exists() else "x")
+if launches.read_text() == "x":  # the first kernel is alive but never answers
+    time.sleep(600)
+from ipykernel.kernelapp import launch_new_instance
+launch_new_instance(["-f", sys.argv[1]])
+"""
+
+
+def test_a_kernel_that_never_answers_is_replaced_once(tmp_path, monkeypatch):
+    import json
+    import sys
+
+    script = tmp_path / "flaky_kernel.py"
+    script.write_text(FLAKY_KERNEL)
+    spec = tmp_path / "jupyter" / "kernels" / "flaky"
+    spec.mkdir(parents=True)
+    launches = tmp_path / "launches"
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, str(script), "{connection_file}"], "display_name": "flaky",
+        "language": "python", "env": {"LAUNCHES": str(launches)}}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+
+    class Client(ShortPolls, NotebookClient):
+        pass
+
+    nb = new_notebook(cells=[new_code_cell("print('ran once')")])
+    Client(nb, kernel_name="flaky", startup_timeout=5, shutdown_kernel="immediate").execute()
+    assert nb.cells[0].outputs[0]["text"] == "ran once\n"
+    assert launches.read_text() == "xx"
