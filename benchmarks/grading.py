@@ -1,7 +1,8 @@
 """Grading cost: nbgrader's serial ``autograde`` vs ``python -m course grade --workers N``.
 
-A scratch course (``course.grading.prepare_course`` + ``nbgrader generate_assignment``) gets
-``--submissions`` copies of one chapter's student notebook filled with the instructor's answers.
+A scratch course (``course.grade.plumbing.prepare_course`` + ``nbgrader generate_assignment``)
+gets ``--submissions`` copies of one chapter's student notebook filled with the instructor's
+answers.
 Each grader runs on its own copy of that course, from the command line as an instructor would
 (start-up included):
 
@@ -56,7 +57,7 @@ def prepare(base: Path, chapter: str, submissions: int) -> tuple[Path, Path]:
     """A scratch course with ``submissions`` full-marks submissions; (course dir, one notebook)."""
     import nbformat
 
-    from course.grading import (
+    from course.grade.plumbing import (
         fill_answers,
         prepare_course,
         run_nbgrader,
@@ -94,7 +95,7 @@ def _timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedPr
 
 
 def _check_full_marks(course_dir: Path, chapter: str, students: int, who: str) -> float:
-    from course.grading import read_scores
+    from course.grade.plumbing import read_scores
 
     scores = read_scores(course_dir, chapter)
     if len(scores) != students:
@@ -164,8 +165,8 @@ def grade_chapter(chapter: str, submissions: int, workers: list[int], plain_runs
 def run(quick: bool = False, chapter: str = DEFAULT_CHAPTER, submissions: int | None = None,
         workers: list[int] | None = None, plain_runs: int = 3,
         per_chapter: int | None = None) -> dict:
-    from course.build import chapters, resolve
-    from course.sandbox import available
+    from course.assign.build import chapters, resolve
+    from course.grade.sandbox import available
 
     chapter = resolve([chapter], ROOT)[0]
     submissions = submissions or (6 if quick else 30)

@@ -43,7 +43,7 @@ PYTEST_MODES = {
 
 def solution_notebooks(names: list[str] | None = None, root: Path = ROOT) -> list[Path]:
     """Every ``solutions/<chapter>/<chapter>.ipynb`` for the chapters in ``source/``."""
-    from course.build import chapters, resolve
+    from course.assign.build import chapters, resolve
 
     picked = resolve(names, root) if names else chapters(root)
     paths = [root / "solutions" / c / f"{c}.ipynb" for c in picked]
@@ -58,7 +58,7 @@ def _seconds(start: str, end: str) -> float:
 def _client_class(short_polls: bool):
     from nbclient import NotebookClient
 
-    from course.polling import ShortPolls
+    from course.grade.polling import ShortPolls
 
     if not short_polls:
         return NotebookClient

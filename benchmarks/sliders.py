@@ -89,8 +89,8 @@ def _python_only(source: str) -> str:
 
 
 def _notebooks(chapters: list[str] | None, root: Path) -> list[tuple[str, Path]]:
-    from course.build import chapters as all_chapters
-    from course.build import resolve
+    from course.assign.build import chapters as all_chapters
+    from course.assign.build import resolve
 
     names = resolve(chapters, root) if chapters else all_chapters(root)
     return [(c, root / "source" / c / f"{c}.ipynb") for c in names]

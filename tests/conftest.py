@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from course.build import chapters
+from course.assign.build import chapters
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = chapters(ROOT)

@@ -7,8 +7,8 @@ import zipfile
 import nbformat
 import pytest
 
-from course.build import build, notebook_path
-from course.grading import nbgrader_env
+from course.assign.build import build, notebook_path
+from course.grade.plumbing import nbgrader_env
 from tests.chapter_factory import make_root
 from tests.conftest import ROOT
 

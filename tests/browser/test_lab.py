@@ -6,7 +6,8 @@
 * a release notebook: an exercise typed into its cell passes its test cell, and nbgrader's
   Validate button reports every other exercise as still failing.
 
-Chapters come from ``course.build.chapters()``, so a new chapter is tested without edits here.
+Chapters come from ``course.assign.build.chapters()``, so a new chapter is tested without edits
+here.
 Screenshots of every widget cell go to test-artifacts/screenshots/.
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.build import chapters, notebook_path
+from course.assign.build import chapters, notebook_path
 
 from .support import (
     CELL_RUN_S,

@@ -3,7 +3,7 @@
 import nbformat
 import pytest
 
-from course.build import chapters, notebook_path
+from course.assign.build import chapters, notebook_path
 
 from .support import ROOT, SLIDER_REPLOT_S, STDERR, parse_readout, voila_server
 

@@ -1,6 +1,6 @@
 """The most common wrong answer to each exercise of ch02_autograd (one per solution grade_id).
 
-tests/test_grading.py puts all of them in one submission at once and requires every test cell
+tests/grade/test_chapters.py puts all of them in one submission at once and requires every test cell
 to score 0.
 """
 

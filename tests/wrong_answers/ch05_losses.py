@@ -1,4 +1,5 @@
-"""The most common wrong answer to each exercise of ch05_losses (used by tests/test_grading.py).
+"""The most common wrong answer to each exercise of ch05_losses
+(used by tests/grade/test_chapters.py).
 
 Every entry is a complete solution cell as a student might type it: the grading test puts all of
 them into one submission at once and requires every test cell to score 0.

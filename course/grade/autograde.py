@@ -13,11 +13,13 @@ from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer
 
-from course.polling import ShortPolls
+from course.grade.polling import ShortPolls
 
 GUARD_CELL_ID = "course-grader-guard"
-GUARD_SNAPSHOT = "import course.guard as _course_guard\n_course_guard.snapshot()\ndel _course_guard"
-GUARD_RESTORE = "__import__('sys').modules['course.guard'].restore(globals())  # course-grader\n"
+GUARD_SNAPSHOT = ("import course.grade.guard as _course_guard\n_course_guard.snapshot()\n"
+                  "del _course_guard")
+GUARD_RESTORE = ("__import__('sys').modules['course.grade.guard'].restore(globals())"
+                 "  # course-grader\n")
 GRADER_PREFIX = "course grader: "
 
 
@@ -60,7 +62,8 @@ class GuardedExecute(ShortPolls, Execute):
     A cell that kills the kernel (``os._exit``, a segfault, running out of memory) gets an error
     output; the cells before it keep their outputs (and so their scores), the cells after it are
     marked as not run. Once the notebook's budget is spent, the remaining cells are marked too.
-    Replies are polled in short steps (``course.polling``), so a missed wake-up costs no timeout.
+    Replies are polled in short steps (``course.grade.polling``), so a missed wake-up costs no
+    timeout.
     """
 
     notebook_timeout = Integer(300, help="Seconds for the whole notebook").tag(config=True)

@@ -1,4 +1,4 @@
-"""Tests for course.polling: short polls bound a missed wake-up, and every executor uses them."""
+"""course/grade/polling.py: short polls bound a missed wake-up, and every executor uses them."""
 
 import asyncio
 import time
@@ -9,7 +9,7 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
-from course.polling import ShortPolls, short_polls
+from course.grade.polling import ShortPolls, short_polls
 
 
 class MissedWakeUpChannel:
@@ -86,8 +86,8 @@ def test_the_async_and_the_sync_kernel_start_both_use_short_polls(tmp_path):
 def test_the_grader_and_the_build_use_short_polls():
     import inspect
 
-    from course import build
-    from course.autograde import GuardedExecute
+    from course.assign import build
+    from course.grade.autograde import GuardedExecute
 
     assert issubclass(GuardedExecute, ShortPolls)
     assert "SolutionExecute(ShortPolls, Execute)" in inspect.getsource(build.generate_solution)

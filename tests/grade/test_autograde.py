@@ -3,7 +3,7 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_output
 
-from course.autograde import (
+from course.grade.autograde import (
     GUARD_CELL_ID,
     GUARD_RESTORE,
     DemoteStderr,

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 import course.checks as checks
-from course import guard
+from course.grade import guard
 
 
 def test_restore_undoes_patched_functions_modules_and_rebound_names():

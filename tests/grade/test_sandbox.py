@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from course import sandbox
+from course.grade import sandbox
 
 
 def test_command_hides_course_and_home_binds_only_the_submission_writable(tmp_path):
@@ -29,7 +29,7 @@ def test_command_hides_course_and_home_binds_only_the_submission_writable(tmp_pa
 def test_kernelspec_launches_through_the_sandbox_module(tmp_path):
     spec_dir = sandbox.install_kernelspec(tmp_path)
     spec = json.loads((spec_dir / "kernel.json").read_text())
-    assert spec["argv"][:3] == [sys.executable, "-m", "course.sandbox"]
+    assert spec["argv"][:3] == [sys.executable, "-m", "course.grade.sandbox"]
     assert spec["interrupt_mode"] == "message"
 
 

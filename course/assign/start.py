@@ -5,7 +5,7 @@ import json
 import shutil
 from pathlib import Path
 
-from course.build import ROOT, resolve
+from course.assign.build import ROOT, resolve
 
 STATE_FILE = ".course-start.json"
 

@@ -30,7 +30,7 @@ from jupyter_client.provisioning import LocalProvisioner
 
 PRELOAD = ("numpy", "torch", "torch._dynamo", "torch.nn", "torch.optim", "matplotlib",
            "matplotlib.pyplot", "ipykernel.kernelapp", "ipywidgets", "course.checks",
-           "course.guard", "course.plots")
+           "course.grade.guard", "course.plots")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
@@ -161,24 +161,24 @@ class Zygote:
     """A running zygote, reached over a socket pair; one kernel at a time.
 
     Args:
-        sandbox: run it inside bubblewrap (``course.sandbox.bwrap_command``).
+        sandbox: run it inside bubblewrap (``course.grade.sandbox.bwrap_command``).
         hide: folders the kernels must not see (the course folder; the home folder is added).
         scratch: a private folder for the zygote's working folder and caches.
     """
 
     def __init__(self, sandbox: bool, hide: list[Path], scratch: Path):
-        from course.sandbox import _matplotlib_cache, bwrap_command
+        from course.grade.sandbox import _matplotlib_cache, bwrap_command
 
         self.workdir = Path(tempfile.mkdtemp(prefix="kernel-", dir=scratch))
         ours, theirs = socket.socketpair()
-        argv = [sys.executable, "-m", "course.zygote", "--fd", str(theirs.fileno()),
+        argv = [sys.executable, "-m", "course.grade.zygote", "--fd", str(theirs.fileno()),
                 "--workdir", str(self.workdir)]
         env = dict(os.environ, MPLBACKEND=INLINE_BACKEND)
         env.pop("JPY_PARENT_PID", None)
         if sandbox:
             home = Path(tempfile.mkdtemp(prefix="home-", dir=scratch))
             _matplotlib_cache(home)
-            package = Path(__file__).resolve().parent
+            package = Path(__file__).resolve().parents[1]  # the whole course package
             readable = [Path(sys.prefix), Path(sys.base_prefix),
                         Path(sys.executable).resolve().parent, package]
             argv = bwrap_command([*argv, "--own-namespace"], [*hide, Path.home()],

@@ -9,8 +9,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
 
-from course import sandbox, zygote
-from course.polling import ShortPolls
+from course.grade import sandbox, zygote
+from course.grade.polling import ShortPolls
 
 MODES = [pytest.param(False, id="unsandboxed"),
          pytest.param(True, id="sandboxed", marks=pytest.mark.skipif(

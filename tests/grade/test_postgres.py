@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from course.build import build, notebook_path
-from course.grade import grade
-from course.grading import nbgrader_env, read_scores
+from course.assign.build import build, notebook_path
+from course.grade.plumbing import nbgrader_env, read_scores
+from course.grade.run import grade
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.grading

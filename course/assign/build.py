@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTER_PATTERN = re.compile(r"^ch\d\d_[a-z0-9_]+$")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 SOLUTION_TIMEOUT_S = 120
@@ -184,10 +184,10 @@ def generate_solution(chapter: str, out: Path, root: Path = ROOT) -> Path:
         LockCells,
     )
 
-    from course.polling import ShortPolls
+    from course.grade.polling import ShortPolls
 
     class SolutionExecute(ShortPolls, Execute):
-        """nbgrader's Execute, polling replies in short steps (see ``course.polling``)."""
+        """nbgrader's Execute, polling replies in short steps (see ``course.grade.polling``)."""
 
     lint_source(notebook_path(chapter, root=root))
     _ensure_alembic_on_path()

@@ -3,8 +3,8 @@
 Each submission is checked and copied to a staging folder first (the student's file is never
 changed): unreadable JSON is reported and skipped, nbgrader metadata a student changed is restored
 from the release, a missing notebook scores 0. Worker processes then run nbgrader's Autograde on
-the staged copies with the course's preprocessors (course.autograde) and, when bubblewrap works,
-inside the sandbox (course.sandbox). A table lists every student's score and problems.
+the staged copies with the course's preprocessors (course.grade.autograde) and, when bubblewrap
+works, inside the sandbox (course.grade.sandbox). A table lists every student's score and problems.
 """
 
 import logging
@@ -19,9 +19,8 @@ from pathlib import Path
 
 import nbformat
 
-from course.build import ROOT
-
-STAGING = ".grading"
+from course.assign.build import ROOT
+from course.grade.staging import STAGING, release_cells, stage
 
 
 @dataclass
@@ -41,50 +40,6 @@ def load_config(course_dir: Path):
     return PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
 
 
-def release_cells(course_dir: Path, chapter: str) -> dict[str, dict]:
-    """nbgrader metadata of the released notebook, by grade_id."""
-    path = course_dir / "release" / chapter / f"{chapter}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    return {c.metadata["nbgrader"]["grade_id"]: dict(c.metadata["nbgrader"])
-            for c in nb.cells if "nbgrader" in c.metadata}
-
-
-def stage(submitted: Path, staged: Path, released: dict[str, dict]) -> list[str]:
-    """Copy one submission to ``staged`` with its nbgrader metadata restored; return problems.
-
-    Raises:
-        ValueError: the file is not a readable notebook (the message says why).
-    """
-    try:
-        nb = nbformat.read(submitted, as_version=4)
-        nbformat.validate(nb)
-    except Exception as error:  # noqa: BLE001 - any unreadable file is reported the same way
-        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        raise ValueError(f"corrupt notebook ({type(error).__name__}: {first[:100]})") from error
-    problems, seen = [], set()
-    restored = 0
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader")
-        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
-        if grade_id in released and grade_id not in seen:
-            seen.add(grade_id)
-            if meta != released[grade_id]:
-                cell.metadata["nbgrader"] = dict(released[grade_id])
-                restored += 1
-        elif meta is not None:
-            del cell.metadata["nbgrader"]
-            restored += 1
-    if restored:
-        problems.append(f"nbgrader metadata changed in {restored} cell(s): restored")
-    missing = [g for g, m in released.items() if g not in seen and m.get("grade")
-               and not m.get("solution")]
-    if missing:
-        problems.append(f"test cell(s) deleted: {', '.join(sorted(missing))} (restored)")
-    staged.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, staged)
-    return problems
-
-
 def _autograde_one(job: tuple) -> tuple[str, str | None]:
     """Worker: autograde one student's staged submission; return (student, error or None)."""
     course_dir, chapter, student, sandbox, cell_timeout, notebook_timeout, fork = job
@@ -98,7 +53,7 @@ def _autograde_one(job: tuple) -> tuple[str, str | None]:
         SaveAutoGrades,
     )
 
-    from course.autograde import (
+    from course.grade.autograde import (
         DemoteStderr,
         GuardedExecute,
         InjectGuard,
@@ -118,7 +73,7 @@ def _autograde_one(job: tuple) -> tuple[str, str | None]:
     config.GuardedExecute.record_timing = False
     config.GuardedExecute.store_widget_state = True
     if fork:  # kernels forked from this worker's zygote (sandboxed there when sandbox is on)
-        from course.zygote import ZygoteKernelManager
+        from course.grade.zygote import ZygoteKernelManager
 
         config.GuardedExecute.kernel_manager_class = ZygoteKernelManager
     elif sandbox:
@@ -198,15 +153,16 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
         notebook_timeout: seconds per notebook.
         progress: show a progress bar.
         kernels: "fork" (each kernel forked from a per-worker zygote that imported torch once,
-            see ``course.zygote``) or "fresh" (a new Python process per kernel, as nbgrader does).
+            see ``course.grade.zygote``) or "fresh" (a new Python process per kernel, as nbgrader
+            does).
 
     Returns:
         (one Result per student, sorted; a line saying whether the sandbox was used).
     """
     from nbgrader.api import Gradebook, MissingEntry
 
-    from course import sandbox as sandbox_module
-    from course.grading import nbgrader_env, read_scores, run_nbgrader
+    from course.grade import sandbox as sandbox_module
+    from course.grade.plumbing import nbgrader_env, read_scores, run_nbgrader
 
     course_dir = Path(course_dir).resolve()
     warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy notes from its gradebook

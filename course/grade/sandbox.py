@@ -1,11 +1,12 @@
 """Run a grading kernel inside bubblewrap: system read-only, course and home hidden.
 
 nbclient starts the kernel through the ``course-sandbox`` kernelspec written by
-``install_kernelspec``; its command is ``python -m course.sandbox -f {connection_file}``, which
-execs ``bwrap`` around the usual ``ipykernel_launcher``. Inside, the whole file system is read-only,
-the course folder (gradebook, sources, other students' work) and the home folder are replaced by
-empty ones, /tmp is private, and only the kernel's working folder — this submission's copy — is
-writable. The grader sets ``COURSE_SANDBOX_HIDE`` to the course folder before starting kernels.
+``install_kernelspec``; its command is ``python -m course.grade.sandbox -f {connection_file}``,
+which execs ``bwrap`` around the usual ``ipykernel_launcher``. Inside, the whole file system is
+read-only, the course folder (gradebook, sources, other students' work) and the home folder are
+replaced by empty ones, /tmp is private, and only the kernel's working folder — this submission's
+copy — is writable. The grader sets ``COURSE_SANDBOX_HIDE`` to the course folder before starting
+kernels.
 """
 
 import glob
@@ -38,7 +39,7 @@ def install_kernelspec(directory: Path) -> Path:
     """
     spec_dir = directory / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": [sys.executable, "-m", "course.sandbox", "-f", "{connection_file}"],
+    spec = {"argv": [sys.executable, "-m", "course.grade.sandbox", "-f", "{connection_file}"],
             "display_name": "Python 3 (course sandbox)", "language": "python",
             "interrupt_mode": "message"}  # signals do not cross bwrap; a message does
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
@@ -101,7 +102,7 @@ def main(argv: list[str]) -> None:
     connection_file = Path(argv[argv.index("-f") + 1]).resolve()
     hide = [Path(p) for p in os.environ.get("COURSE_SANDBOX_HIDE", "").split(os.pathsep) if p]
     hide.append(Path.home())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # the whole course package
     readable = [Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent,
                 package, connection_file]
     scratch = Path(tempfile.mkdtemp(prefix="course-sandbox-",

@@ -3,8 +3,8 @@
 import nbformat
 import pytest
 
-from course.build import build, notebook_path
-from course.sync import check, check_chapter
+from course.assign.build import build, notebook_path
+from course.assign.sync import check, check_chapter
 from tests.chapter_factory import make_root
 from tests.conftest import CHAPTERS, ROOT
 

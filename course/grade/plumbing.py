@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.build import ROOT, notebook_path
+from course.assign.build import ROOT, notebook_path
 
 
 def nbgrader_env() -> dict[str, str]:

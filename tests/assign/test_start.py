@@ -2,8 +2,8 @@
 
 import nbformat
 
-from course.build import build
-from course.start import start
+from course.assign.build import build
+from course.assign.start import start
 from tests.chapter_factory import make_root
 from tests.conftest import ROOT
 

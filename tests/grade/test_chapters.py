@@ -14,9 +14,9 @@ import re
 import nbformat
 import pytest
 
-from course.build import notebook_path
-from course.grade import grade
-from course.grading import (
+from course.assign.build import notebook_path
+from course.assign.sync import secrets
+from course.grade.plumbing import (
     fill_answers,
     prepare_course,
     read_scores,
@@ -24,7 +24,7 @@ from course.grading import (
     solution_answers,
     submit,
 )
-from course.sync import secrets
+from course.grade.run import grade
 from tests.conftest import CHAPTERS, ROOT
 
 pytestmark = pytest.mark.grading

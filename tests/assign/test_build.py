@@ -6,7 +6,7 @@ import sys
 import nbformat
 import pytest
 
-from course.build import BuildError, build, chapters, lint_source, notebook_path, resolve
+from course.assign.build import BuildError, build, chapters, lint_source, notebook_path, resolve
 from tests.chapter_factory import grade_cell, make_root, solution_cell, tiny_notebook
 from tests.conftest import ROOT
 

@@ -11,10 +11,10 @@ import shutil
 import nbformat
 import pytest
 
-from course import sandbox
-from course.build import build, notebook_path
-from course.grade import grade, table
-from course.grading import fill_answers, read_scores
+from course.assign.build import build, notebook_path
+from course.grade import sandbox
+from course.grade.plumbing import fill_answers, read_scores
+from course.grade.run import grade, table
 from tests.chapter_factory import grade_cell, make_root, solution_cell, tiny_notebook
 from tests.conftest import ROOT
 
@@ -236,7 +236,7 @@ def test_sandbox_hides_the_gradebook_other_students_and_sources(graded):
 def test_export_lists_every_student_with_missing_and_corrupt_at_zero(graded):
     import csv
 
-    from course.grading import run_nbgrader
+    from course.grade.plumbing import run_nbgrader
 
     course, results, _ = graded
     run_nbgrader(course, "export")

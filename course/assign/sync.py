@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.build import ROOT, generate_release, lint_source, notebook_path, resolve
+from course.assign.build import ROOT, generate_release, lint_source, notebook_path, resolve
 
 SECRET_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
                   "BEGIN MARK SCHEME", "END MARK SCHEME")

@@ -1,0 +1,55 @@
+"""Staging: each submission is checked and copied before grading; the student's file is untouched.
+
+Unreadable JSON is reported, nbgrader metadata a student changed is restored from the release, and a
+deleted test cell is noted (nbgrader puts it back from the gradebook).
+"""
+
+from pathlib import Path
+
+import nbformat
+
+STAGING = ".grading"
+
+
+def release_cells(course_dir: Path, chapter: str) -> dict[str, dict]:
+    """nbgrader metadata of the released notebook, by grade_id."""
+    path = course_dir / "release" / chapter / f"{chapter}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: dict(c.metadata["nbgrader"])
+            for c in nb.cells if "nbgrader" in c.metadata}
+
+
+def stage(submitted: Path, staged: Path, released: dict[str, dict]) -> list[str]:
+    """Copy one submission to ``staged`` with its nbgrader metadata restored; return problems.
+
+    Raises:
+        ValueError: the file is not a readable notebook (the message says why).
+    """
+    try:
+        nb = nbformat.read(submitted, as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:  # noqa: BLE001 - any unreadable file is reported the same way
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise ValueError(f"corrupt notebook ({type(error).__name__}: {first[:100]})") from error
+    problems, seen = [], set()
+    restored = 0
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader")
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        if grade_id in released and grade_id not in seen:
+            seen.add(grade_id)
+            if meta != released[grade_id]:
+                cell.metadata["nbgrader"] = dict(released[grade_id])
+                restored += 1
+        elif meta is not None:
+            del cell.metadata["nbgrader"]
+            restored += 1
+    if restored:
+        problems.append(f"nbgrader metadata changed in {restored} cell(s): restored")
+    missing = [g for g, m in released.items() if g not in seen and m.get("grade")
+               and not m.get("solution")]
+    if missing:
+        problems.append(f"test cell(s) deleted: {', '.join(sorted(missing))} (restored)")
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, staged)
+    return problems
