@@ -10,6 +10,9 @@ together with ``python -m benchmarks``:
 - ``grading``: one chapter's submissions graded by nbgrader's serial ``autograde`` and by
   ``python -m course grade --workers N``, against the plain execution of the same notebook.
 - ``install``: a fresh CPU install following README, timed, and its size on disk.
+- ``feedback``: every wrong answer in ``tests/wrong_answers_v2/`` run through its exercise's
+  checks: the share that loses points, fails a visible check, and gets a message naming the
+  mistake (or a misleading one), per chapter.
 
 Each prints a table and writes ``benchmarks/results/<name>.json`` with the machine it ran on;
 ``benchmarks.report`` turns the JSON files into the markdown table shown in README.

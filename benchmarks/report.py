@@ -7,7 +7,7 @@ import sys
 
 from benchmarks.common import RESULTS, read_results, table
 
-NAMES = ("notebooks", "sliders", "grading", "install")
+NAMES = ("notebooks", "sliders", "grading", "install", "feedback")
 
 
 def _machine_line(results: dict[str, dict]) -> str:
@@ -81,6 +81,12 @@ def markdown(results: dict[str, dict]) -> str:
         rows.append([f"fresh install (venv, `pip install {i['torch_pin']}`, `pip install -e "
                      "'.[dev]'`)", f"{i['install_s']:.0f} s", "", ""])
         rows.append(["disk used by the virtual environment", f"{i['venv_gib']:.2f} GiB", "", ""])
+    if "feedback" in results:
+        f = results["feedback"]
+        for t in f["targets"]:
+            value = f"{t['value']:.1%}" if isinstance(t["value"], float) else str(t["value"])
+            rows.append([f"{t['what']} ({f['overall']['answers']} in tests/wrong_answers_v2)",
+                         value, t["target"], _yes(t["met"])])
     body = table(["measurement", "result", "target", "met"], rows, markdown=True)
     notes = []
     if "notebooks" in results:
