@@ -10,6 +10,7 @@ every test cell.
 
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 from benchmarks.common import ROOT
@@ -54,7 +55,9 @@ def real_grade(chapter: str, answers: dict[str, str], workdir: Path) -> dict[str
     problems = [p for r in results for p in r.problems]
     if problems:
         raise RuntimeError(f"course grade reported problems for {chapter}: {problems}")
-    scores = read_scores(course_dir, chapter)["crosscheck"]
+    with warnings.catch_warnings():  # SQLAlchemy notes from nbgrader's gradebook
+        warnings.simplefilter("ignore")
+        scores = read_scores(course_dir, chapter)["crosscheck"]
     return {test: score < max_score for test, (score, max_score) in scores.items()}
 
 

@@ -157,6 +157,50 @@ def test_summary_shares_targets_and_misses():
     assert feedback.summarise([])["named_share"] is None
 
 
+class _FakeKernel:
+    """Answers every run with fixed outputs (what kernel_grading reads)."""
+
+    def __init__(self, outputs):
+        self.outputs, self.sources = outputs, []
+
+    def run(self, source, index=0):
+        from benchmarks.feedback_kernel import Run
+
+        self.sources.append(source)
+        return Run(self.outputs)
+
+
+def test_kernel_grading_scores_like_course_grade():
+    from benchmarks.feedback_kernel import GradingCase, kernel_grading
+
+    cell = nbformat.v4.new_code_cell("checks.passed('x')")
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "points": 2,
+                                 "grade_id": "test_x"}
+    warning = {"output_type": "stream", "name": "stderr", "text": "UserWarning: slow\n"}
+    error = {"output_type": "error", "ename": "AssertionError", "evalue": "✗ wrong",
+             "traceback": []}
+    kernel = _FakeKernel([warning])
+    graded = kernel_grading(GradingCase("ch", "ex_x", cell, kernel))
+    assert not graded.lost and graded.score == 2, "a warning alone costs nothing in course grade"
+    assert "restore(globals())" in kernel.sources[0], "the grader's guard runs first"
+    graded = kernel_grading(GradingCase("ch", "ex_x", cell, _FakeKernel([warning, error])))
+    assert graded.lost and graded.score == 0 and "✗ wrong" in graded.text
+
+
+def test_the_cross_check_submission_prefers_answers_that_kept_their_points():
+    from benchmarks.feedback_crosscheck import pick_submission
+
+    chapter = CHAPTERS[0]
+    answers = load(chapter)
+    exercises = list(answers)
+    kept = answers[exercises[1]][2]
+    trials = [{"id": a.id, "lost_points": a is not kept} for e in exercises for a in answers[e]]
+    picked = pick_submission(chapter, trials)
+    assert picked[exercises[1]].id == kept.id
+    assert picked[exercises[0]].id == answers[exercises[0]][0].id  # in turn: the first
+    assert picked[exercises[2]].id == answers[exercises[2]][2].id  # the third
+
+
 def test_same_compares_what_a_student_sees():
     import torch
 

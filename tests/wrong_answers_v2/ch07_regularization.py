@@ -519,7 +519,7 @@ def make_block(in_features, out_features, dropout_p):
             "bug": "BatchNorm1d(in_features): only works when in_features == out_features",
             "bug_class": "only right on square inputs",
             "mistakes": (),
-            "names": ("BatchNorm1d(out_features)", "BatchNorm1d(in_features)", "num_features"),
+            "names": ("BatchNorm1d(out_features)", "BatchNorm1d(in_features)", "should normalise"),
             "witness": 'differs("make_block", 3, 5, 0.2)',
             "source": '''\
 def make_block(in_features, out_features, dropout_p):
@@ -854,7 +854,7 @@ def train_with_early_stopping(model, train_one_epoch, validation_loss, max_epoch
             "bug": "remembers the best weights but never loads them back",
             "bug_class": "state: best weights not restored",
             "mistakes": (),
-            "names": ("best weights", "restore", "load_state_dict"),
+            "names": ("best weights", "restore", "load_state_dict", "last epoch"),
             "witness": (
                 "differs_call(lambda ns: (lambda model, losses: "
                 "(ns.train_with_early_stopping(model, lambda m: m.weight.data.add_(1.0), "
