@@ -19,6 +19,7 @@ submission per chapter through ``course grade`` (nbgrader) and compares it with 
 import argparse
 import importlib
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 from benchmarks.common import ROOT, header, machine_info, table, target, write_results
@@ -111,6 +112,7 @@ def measure(chapters_: list[str] | None = None, workers: int = 2, grading: str |
         ``{"chapters": {chapter: summary}, "overall": summary, "targets": [...],
         "misses": [...], "trials": [...]}``.
     """
+    started = time.perf_counter()
     names = chapters(chapters_)
     # the later chapters take longest (training in their tests): start them first
     jobs = [(chapter, grading, quick) for chapter in reversed(names)]
@@ -126,7 +128,8 @@ def measure(chapters_: list[str] | None = None, workers: int = 2, grading: str |
                                 "flow_errors": m["flow_errors"]}
     trials = [t for chapter in names for t in measured[chapter]["trials"]]
     overall = summarise(trials)
-    return {"chapters": per_chapter, "overall": overall, "targets": targets_of(overall),
+    return {"workers": workers, "seconds": round(time.perf_counter() - started, 1),
+            "chapters": per_chapter, "overall": overall, "targets": targets_of(overall),
             "misses": misses(trials), "trials": trials}
 
 
@@ -141,6 +144,7 @@ def run(quick: bool = False, chapters_: list[str] | None = None, workers: int = 
     names = list(payload["chapters"])
     for chapter, r in payload["chapters"].items():
         print(f"  {chapter}: {r['answers']} wrong answers in {r['seconds']:.0f} s", flush=True)
+    print(f"  all chapters ({workers} at a time): {payload['seconds']:.0f} s", flush=True)
     if cross_check:
         from benchmarks.feedback_crosscheck import cross_check_all
 

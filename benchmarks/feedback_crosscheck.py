@@ -51,13 +51,13 @@ def real_grade(chapter: str, answers: dict[str, str], workdir: Path) -> dict[str
     run_nbgrader(course_dir, "generate_assignment", chapter, "--force")
     release = nbformat.read(notebook_path(chapter, "release", ROOT), as_version=4)
     submit(course_dir, chapter, "crosscheck", fill_answers(release, answers))
-    results, _ = grade(chapter, course_dir, workers=1, progress=False)
+    with warnings.catch_warnings():  # SQLAlchemy notes from nbgrader's gradebook
+        warnings.simplefilter("ignore")
+        results, _ = grade(chapter, course_dir, workers=1, progress=False)
+        scores = read_scores(course_dir, chapter)["crosscheck"]
     problems = [p for r in results for p in r.problems]
     if problems:
         raise RuntimeError(f"course grade reported problems for {chapter}: {problems}")
-    with warnings.catch_warnings():  # SQLAlchemy notes from nbgrader's gradebook
-        warnings.simplefilter("ignore")
-        scores = read_scores(course_dir, chapter)["crosscheck"]
     return {test: score < max_score for test, (score, max_score) in scores.items()}
 
 

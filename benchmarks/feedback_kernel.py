@@ -15,13 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import nbformat
+from nbclient import NotebookClient
 from nbformat import NotebookNode
 
 from benchmarks.common import ROOT
 from benchmarks.feedback_text import output_text
+from course.grade.polling import ShortPolls
 
 PRELUDE = (f"import sys as _fb_sys\n_fb_sys.path.insert(0, {str(ROOT)!r})\n"
            "import benchmarks.feedback_probe as _fb_probe\ndel _fb_sys\n")
+
+
+class _Client(ShortPolls, NotebookClient):
+    """nbclient with replies polled in short steps, as the grader and the build use."""
 
 
 @dataclass
@@ -51,13 +57,11 @@ class ChapterKernel:
     """
 
     def __init__(self, notebook: NotebookNode, timeout: int = 60):
-        from benchmarks.notebooks import _client_class
-
         self._stack = contextlib.ExitStack()
         # a private working folder: answers that write files (save_and_reload) write there
         self._workdir = self._stack.enter_context(
             tempfile.TemporaryDirectory(prefix="bench-feedback-"))
-        self.client = _client_class(True)(
+        self.client = _Client(
             notebook, timeout=timeout, allow_errors=True, interrupt_on_timeout=True,
             resources={"metadata": {"path": self._workdir}})
 
