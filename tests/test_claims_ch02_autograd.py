@@ -2,6 +2,7 @@
 
 import torch
 from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
 
 from tests import claims
 
@@ -112,3 +113,11 @@ def test_a_step_of_1e_6_does_well_in_float64_and_float32_is_useless():
     central32 = ((x32 + 1e-6) ** 3 - (x32 - 1e-6) ** 3) / 2e-6
     assert abs(central64.item() - 3) < 1e-8
     assert abs(central32.item() - 3) > 0.01
+
+
+def test_200_points_in_batches_of_20_take_10_iterations_per_epoch():
+    text = _text("one batch, with its")
+    features = torch.zeros(200, 1)
+    loader = DataLoader(TensorDataset(features, features), batch_size=20)
+    claims.assert_quotes(text, len(loader), "d")
+    assert "the 200 points of this section in batches of 20 take 10 per epoch" in text
