@@ -46,6 +46,8 @@ class InitScaleStats:
         zero_fraction: fraction of outputs that are exactly 0 (ReLU units that are off).
         gradient_norm: Frobenius norm of the loss gradient with respect to each layer's weight
             (what the optimiser receives).
+        weight_norm: Frobenius norm of each layer's weight, to set ``gradient_norm`` against:
+            a step changes a layer in proportion to ``gradient_norm / weight_norm``.
         backward_std: std of ``batch_size * ∂loss/∂output`` of each layer: the backward signal,
             about 1 at the last layer, to compare with ``activation_std`` going forward.
     """
@@ -56,6 +58,7 @@ class InitScaleStats:
     saturated_fraction: tuple[float, ...]
     zero_fraction: tuple[float, ...]
     gradient_norm: tuple[float, ...]
+    weight_norm: tuple[float, ...]
     backward_std: tuple[float, ...]
 
     @property
@@ -160,6 +163,7 @@ def _measure(scale: float, activation: str, depth: int, width: int, batch_size: 
                                      .mean(dim=1).tolist()),
             zero_fraction=tuple((activations == 0).double().mean(dim=1).tolist()),
             gradient_norm=tuple(weight_grads.norm(dim=1).tolist()),
+            weight_norm=tuple(torch.stack(weights).flatten(1).norm(dim=1).tolist()),
             backward_std=tuple(backward.std(dim=1).tolist()),
         )
 

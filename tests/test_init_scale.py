@@ -50,6 +50,20 @@ def test_kaiming_scale_with_relu_keeps_the_spread_within_a_factor_2():
     assert all(0.4 < fraction < 0.6 for fraction in stats.zero_fraction)
 
 
+def test_weight_norms_are_scale_times_root_width_and_relu_gradients_are_level_at_any_scale():
+    """A bias-free ReLU net is positively homogeneous: every layer's weight gradient has about
+    the same size, whatever the scale; only its size against the weight's tells the scales
+    apart."""
+    ratios = {}
+    for scale in (0.1, KAIMING_RELU, 10.0):
+        stats = init_scale_stats(scale, "relu")
+        assert all(norm == pytest.approx(scale * 128**0.5, rel=0.02)
+                   for norm in stats.weight_norm)
+        assert max(stats.gradient_norm) / min(stats.gradient_norm) < 2.0
+        ratios[scale] = stats.gradient_norm[0] / stats.weight_norm[0]
+    assert ratios[0.1] < 1e-10 and 0.1 < ratios[KAIMING_RELU] < 10 and ratios[10.0] > 1e6
+
+
 def test_kaiming_is_healthy_for_every_seed_tried():
     for seed in range(5):
         stats = init_scale_stats(KAIMING_RELU, "relu", seed=seed)
@@ -114,7 +128,7 @@ def test_shapes_of_the_result():
     stats = init_scale_stats(1.0, "tanh", depth=5, width=16, batch_size=8)
     assert stats.depth == 5
     for values in (stats.activation_std, stats.saturated_fraction, stats.zero_fraction,
-                   stats.gradient_norm, stats.backward_std):
+                   stats.gradient_norm, stats.weight_norm, stats.backward_std):
         assert len(values) == 5
         assert all(isinstance(value, float) for value in values)
 
@@ -132,7 +146,7 @@ def _stats(activation_std, activation="relu", saturated=0.0):
     return init_scale.InitScaleStats(
         scale=1.0, activation=activation, activation_std=tuple(activation_std),
         saturated_fraction=(saturated,) * depth, zero_fraction=(0.0,) * depth,
-        gradient_norm=(1.0,) * depth, backward_std=(1.0,) * depth)
+        gradient_norm=(1.0,) * depth, weight_norm=(1.0,) * depth, backward_std=(1.0,) * depth)
 
 
 @pytest.mark.parametrize(("stds", "verdict"), [
