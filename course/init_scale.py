@@ -293,9 +293,9 @@ def grid_minimum(value: float, minimum: float, step: float, base: float = 10.0) 
 def preset_buttons(scale_slider):
     """Buttons that set ``scale_slider`` exactly to the named scales (Xavier, tanh gain, Kaiming).
 
-    Each click first moves the slider's lower end (``grid_minimum``) so that the browser's slider
-    can stop on the named value instead of the nearest step, then sets the value, both in one
-    message to the browser.
+    Each click moves the slider's lower end (``grid_minimum``) so that the browser's slider can
+    stop on the named value instead of the nearest step, and sets the value, in one message that
+    names the lower end first.
 
     Args:
         scale_slider: the ``ipywidgets.FloatLogSlider`` given to ``interact`` as ``scale``.
@@ -316,6 +316,10 @@ def preset_buttons(scale_slider):
             with scale_slider.hold_sync():
                 scale_slider.min = minimum
                 scale_slider.value = value
+                # One message, "min" first: the browser moves the grid, then places the value.
+                # (hold_sync's own message lists the two in no fixed order: placed first, the
+                # value would snap to the old grid, and two messages race with the echo.)
+                scale_slider.send_state(["min", "value"])
 
         button.on_click(on_click)
         return button
