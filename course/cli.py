@@ -106,8 +106,11 @@ def main(argv: list[str] | None = None) -> int:
             from course.assign.pack import pack
 
             written = pack(Path(args.dir))
-            print(f"pack: {len(written)} items written to {args.dir}/ ({', '.join(written)}); "
-                  f"students run: cd {Path(args.dir).name} && make lab")
+            chapters = [item for item in written if item.startswith("ch")]
+            helpers = [item for item in written if item.startswith("course/")]
+            print(f"pack: {args.dir}/ holds {len(chapters)} chapters, {len(helpers)} helper "
+                  "modules in course/, START.md, README.md and a Makefile; no answers. "
+                  f"Students run: cd {Path(args.dir).name} && make lab")
             return 0
         if args.command == "start":
             from pathlib import Path
