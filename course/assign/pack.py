@@ -17,7 +17,8 @@ from course.assign.build import ROOT, BuildError, chapters, notebook_path
 from course.assign.start import write_start_page
 
 MARKER = ".course-pack"
-INSTRUCTOR_ONLY = {"cli.py", "__main__.py"}  # the command line builds and grades: not for students
+INSTRUCTOR_ONLY = ("cli.py", "__main__.py")  # the command line builds and grades: not for students
+INSTRUCTOR_ROOMS = ("assign", "grade")  # course/assign and course/grade: the instructor's machinery
 #: Lab panels a packed student does not use: the instructor's, and the exchange's Assignment List
 #: (a packed class hands work in through its learning platform; a hub class uses the hub instead).
 PACK_DISABLED = ("@jupyter/nbgrader:assignment-list",)
@@ -37,13 +38,11 @@ def runtime_requirements(root: Path = ROOT) -> list[str]:
 
 
 def _copy_helpers(target: Path, root: Path) -> list[str]:
-    target.mkdir(parents=True)
-    copied = []
-    for path in sorted((root / "course").glob("*.py")):
-        if path.name not in INSTRUCTOR_ONLY:
-            shutil.copy2(path, target / path.name)
-            copied.append(f"course/{path.name}")
-    return copied
+    """Copy the student side of ``course/`` (every module and subpackage but the instructor's)."""
+    source = root / "course"
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(
+        "__pycache__", *INSTRUCTOR_ONLY, *INSTRUCTOR_ROOMS))
+    return sorted(f"course/{p.relative_to(target).as_posix()}" for p in target.rglob("*.py"))
 
 
 def _copy_student_config(target: Path, root: Path) -> None:

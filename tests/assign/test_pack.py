@@ -38,8 +38,9 @@ def secret_lines(root: Path = ROOT) -> set[str]:
                     inside = "BEGIN" in line
                 elif line.strip():
                     (secret if inside else public).add(line.strip())
-    for helper in (root / "course").glob("*.py"):
-        public.update(line.strip() for line in helper.read_text().splitlines())
+    for helper in (root / "course").rglob("*.py"):  # the student side, shipped anyway
+        if helper.relative_to(root / "course").parts[0] not in ("assign", "grade"):
+            public.update(line.strip() for line in helper.read_text().splitlines())
     return secret - public
 
 
@@ -83,6 +84,19 @@ def test_the_pack_holds_no_solution_line_hidden_test_or_instructor_file(packed):
     for absent in ("source", "solutions", "course/assign", "course/grade", "course/cli.py",
                    "course/__main__.py", "gradebook.db", "release"):
         assert absent not in names, absent
+
+
+def test_the_pack_holds_every_student_module_of_the_package(packed):
+    """Every module a notebook may import, subpackages included; nothing of the instructor's."""
+    folder, _ = packed
+    package = ROOT / "course"
+    student_side = {p.relative_to(package).as_posix() for p in package.rglob("*.py")
+                    if p.relative_to(package).parts[0] not in ("assign", "grade")
+                    and p.name not in ("cli.py", "__main__.py") and "__pycache__" not in p.parts}
+    packed_side = {p.relative_to(folder / "course").as_posix()
+                   for p in (folder / "course").rglob("*.py")}
+    assert packed_side == student_side
+    assert {"checks.py", "__init__.py", "init_scale.py"} <= packed_side
 
 
 def test_the_leak_check_finds_a_leak(packed, tmp_path):
