@@ -31,7 +31,8 @@ def dispatch(args) -> int:
 
     results, note = grade(chapter, root, workers=args.workers, sandbox=args.sandbox,
                           cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
-                          progress=not args.no_progress, kernels=args.kernels)
+                          progress=not args.no_progress, kernels=args.kernels,
+                          students=args.student)
     print(table(results))
     print(note)
     return 0

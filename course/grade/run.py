@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 
 from course.assign.build import ROOT
-from course.grade.staging import STAGING, release_cells, stage
+from course.grade.staging import STAGING, copy_extras, release_cells, stage
 
 
 @dataclass
@@ -110,8 +110,23 @@ class _ErrorLog(logging.Handler):
         return useful[-1][:200] if useful else ""
 
 
+def quiet_gradebook_warnings() -> None:
+    """Silence the SQLAlchemy warnings nbgrader's gradebook raises on a student's first grading.
+
+    ``Gradebook.update_or_create_submission`` builds a submission's rows before adding them to the
+    session, so SQLAlchemy notes "Object of type <SubmittedAssignment> not in session, add
+    operation along 'Assignment.submissions' will not proceed" three times per new student; the
+    rows are added right after and the grades are complete (the grading tests read them back).
+    Only that message is silenced.
+    """
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", r"Object of type <Submitted\w+> not in session", SAWarning)
+
+
 def _worker_setup(env: dict[str, str]) -> None:
     os.environ.update(env)
+    quiet_gradebook_warnings()
 
 
 def _notebook_problems(path: Path) -> list[str]:
@@ -141,7 +156,7 @@ def _notebook_problems(path: Path) -> list[str]:
 def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
           sandbox: str = "auto", cell_timeout: int | None = None,
           notebook_timeout: int = 300, progress: bool = True,
-          kernels: str = "fork") -> tuple[list[Result], str]:
+          kernels: str = "fork", students: list[str] | None = None) -> tuple[list[Result], str]:
     """Autograde every submission of ``chapter`` under ``course_dir/submitted``.
 
     Args:
@@ -155,6 +170,8 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
         kernels: "fork" (each kernel forked from a per-worker zygote that imported torch once,
             see ``course.grade.zygote``) or "fresh" (a new Python process per kernel, as nbgrader
             does).
+        students: grade only these students (``submitted/<student>``); everyone when None. A
+            named student without a submission folder is listed with that problem.
 
     Returns:
         (one Result per student, sorted; a line saying whether the sandbox was used).
@@ -166,6 +183,7 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
 
     course_dir = Path(course_dir).resolve()
     warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy notes from its gradebook
+    quiet_gradebook_warnings()
     config = load_config(course_dir)
     cell_timeout = cell_timeout or int(config.Execute.get("timeout", 60))
     workers = workers or os.cpu_count() or 1
@@ -197,7 +215,14 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
     shutil.rmtree(staging / "submitted", ignore_errors=True)
     results: dict[str, Result] = {}
     jobs = []
-    for folder in sorted(p for p in (course_dir / "submitted").glob("*") if p.is_dir()):
+    folders = sorted(p for p in (course_dir / "submitted").glob("*") if p.is_dir())
+    unknown = []
+    if students is not None:
+        folders = [p for p in folders if p.name in students]
+        unknown = [Result(student, max_score=_max_points(released), problems=[
+            f"no folder submitted/{student}: nothing graded (collect first?)"])
+            for student in sorted(set(students) - {p.name for p in folders})]
+    for folder in folders:
         student = folder.name
         result = results.setdefault(student, Result(student))
         notebook = folder / chapter / f"{chapter}.ipynb"
@@ -210,8 +235,7 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
         except ValueError as error:
             result.problems.append(f"{error}: not graded, scored 0")
             continue
-        for extra in folder.glob(f"{chapter}/timestamp.txt"):
-            shutil.copy(extra, staging / "submitted" / student / chapter / extra.name)
+        copy_extras(folder / chapter, staging / "submitted" / student / chapter, notebook.name)
         jobs.append((str(course_dir), chapter, student, use_sandbox, cell_timeout,
                      notebook_timeout, kernels == "fork"))
 
@@ -254,7 +278,7 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
         result.max_score = sum(maximum for _, maximum in cells.values()) or _max_points(released)
         result.problems += _notebook_problems(course_dir / "autograded" / student / chapter /
                                               f"{chapter}.ipynb")
-    return sorted(results.values(), key=lambda r: r.student), note
+    return sorted([*results.values(), *unknown], key=lambda r: r.student), note
 
 
 def _max_points(released: dict[str, dict]) -> float:
