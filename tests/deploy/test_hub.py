@@ -197,11 +197,19 @@ def test_the_exchange_loop_through_the_hub(classroom, browser):
             page.keyboard.type(ANSWER)
             page.keyboard.press("Escape")
             page.keyboard.press("Control+s")
+            # Validate saves again: a second save while the first is in flight makes JupyterLab
+            # ask "File Changed ... overwrite?" (seen in CI under load), so wait for this one.
+            expect(page.locator(".lm-TabBar-tab.jp-mod-dirty")).to_have_count(0, timeout=120_000)
         shot(page, "4-student-answer")
 
         with timer.step("Validate (student)"):
             notebook.locator(".validate-button").get_by_text("Validate").click()
             dialog = page.locator(".jp-Dialog")
+            changed = dialog.filter(has_text="has changed on disk")
+            expect(dialog.get_by_text("Validation Results").or_(changed)).to_be_visible(
+                timeout=300_000)
+            if changed.count():  # a student keeps what they typed: Overwrite
+                changed.get_by_role("button", name="Overwrite").click()
             expect(dialog.get_by_text("Validation Results")).to_be_visible(timeout=300_000)
             outcome = dialog.locator("#validation-message").get_attribute("class") or ""
             message = dialog.locator("#validation-message").inner_text()
