@@ -482,13 +482,13 @@ def plot_schedules(schedules: Mapping[str, Sequence[float]],
     Returns:
         The Figure.
     """
-    fig = Figure(figsize=(6, 3.4), layout="constrained")
+    fig = Figure(figsize=(6, 4.2), layout="constrained")
     ax = fig.add_subplot()
     for label, rates in schedules.items():
         ax.step(range(len(rates)), list(rates), where="post", marker=".", label=label)
     ax.set(title=title, xlabel="epoch", ylabel="learning rate")
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize="small")  # the rates start high on the left
+    fig.legend(loc="outside lower center", fontsize="small")  # below the axes: covers no line
     return fig
 
 
