@@ -328,28 +328,37 @@ def range_test(model, optimizer, batches, min_lr=1e-4, max_lr=10.0, num_steps=10
     return rates, losses
 
 
+RATE_GRID = {"SGD": (0.01, 0.1, 1.0), "Momentum": (0.001, 0.01, 0.1),
+             "AdaGrad": (0.001, 0.01, 0.1), "RMSProp": (1e-4, 1e-3, 1e-2),
+             "Adam": (1e-4, 1e-3, 1e-2)}
+
+
 @functools.cache
 def phone_runs():
-    """Section 13 of the chapter: chosen rates, the five runs, and the two schedule runs."""
+    """Section 13 of the chapter: the grid runs, the range-test runs and the schedule runs."""
     task = network_training.make_phone_task()
+    grid = {name: [network_training.train_network(task, name, rate, num_epochs=10)
+                   for rate in rates] for name, rates in RATE_GRID.items()}
+    best = {name: min(runs, key=lambda run: run.val_losses[-1]) for name, runs in grid.items()}
+    best_rate = {name: RATE_GRID[name][grid[name].index(run)] for name, run in best.items()}
     shuffler = torch.Generator().manual_seed(0)
     batches = [(task.train_features[rows], task.train_labels[rows])
                for rows in torch.randperm(1000, generator=shuffler).split(50)]
-    chosen = {}
+    ranged = {}
     with network_training.single_thread():
-        for name in ("SGD", "Momentum", "AdaGrad", "RMSProp", "Adam"):
+        for name in RATE_GRID:
             model = network_training.make_network(seed=0)
             rates, losses = range_test(model, network_training.make_network_optimizer(
                 name, model.parameters(), 1.0), batches)
             smoothed = network_training.running_mean(losses, 5)
-            chosen[name] = rates[min(range(len(smoothed)), key=smoothed.__getitem__)] / 10
-    runs = {name: network_training.train_network(task, name, rate, num_epochs=10)
-            for name, rate in chosen.items()}
+            ranged[name] = rates[min(range(len(smoothed)), key=smoothed.__getitem__)] / 10
+    range_runs = {name: network_training.train_network(task, name, rate, num_epochs=10)
+                  for name, rate in ranged.items()}
     scheduled = {factor: network_training.train_network(
-        task, "AdamW", factor * chosen["Adam"], num_epochs=10,
+        task, "AdamW", factor * best_rate["Adam"], num_epochs=10,
         schedule=lambda optimizer: network_training.warmup_cosine(optimizer, 20, 200))
         for factor in (1, 3)}
-    return task, runs, scheduled
+    return task, grid, best, best_rate, range_runs, scheduled
 
 
 def test_network_section_quotes_the_initial_loss_and_the_sizes():
@@ -364,29 +373,48 @@ def test_network_section_quotes_the_initial_loss_and_the_sizes():
     assert abs(first - math.log(4)) < 0.05
 
 
-def test_five_optimizers_end_where_the_prose_says():
-    text = claims.markdown(CHAPTER, "With a learning rate from the range test")
-    task, runs, _ = phone_runs()
-    final = {name: run.val_losses[-1] for name, run in runs.items()}
-    accuracies = [run.val_accuracies[-1] for run in runs.values()]
-    assert min(final, key=final.get) == "Momentum" and max(final, key=final.get) == "AdaGrad"
-    claims.assert_quotes(text, final["Momentum"], ".2f")
-    claims.assert_quotes(text, final["AdaGrad"], ".2f")
+def test_grid_search_results():
+    text = claims.markdown(CHAPTER, "At a rate that is too small every optimizer fails")
+    task, grid, best, _, _, _ = phone_runs()
+    too_small = [runs[0].val_losses[-1] for runs in grid.values()]
+    claims.assert_quotes(text, min(too_small), ".3f")
+    claims.assert_quotes(text, max(too_small), ".3f")
+    final = {name: run.val_losses[-1] for name, run in best.items()}
+    assert min(final, key=final.get) == "Adam" and max(final, key=final.get) == "SGD"
+    claims.assert_quotes(text, final["Adam"], ".3f")
+    claims.assert_quotes(text, final["SGD"], ".3f")
+    accuracies = [run.val_accuracies[-1] for run in best.values()]
     claims.assert_quotes(text, min(accuracies), ".2f")
     claims.assert_quotes(text, max(accuracies), ".2f")
-    claims.assert_quotes(text, runs["RMSProp"].val_losses[1], ".3f")
-    claims.assert_quotes(text, runs["SGD"].val_losses[1], ".3f")
+    claims.assert_quotes(text, best["AdaGrad"].val_losses[1], ".3f")
+    claims.assert_quotes(text, best["SGD"].val_losses[1], ".3f")
     mean = sum(accuracies) / len(accuracies)
     claims.assert_quotes(text, math.sqrt(mean * (1 - mean) / len(task.val_labels)), ".3f")
 
 
+def test_range_test_rates_match_or_beat_the_grid():
+    text = claims.markdown(CHAPTER, "One range test per optimizer")
+    _, _, best, _, range_runs, _ = phone_runs()
+    for name, run in range_runs.items():
+        claims.assert_quotes(text, run.val_losses[-1], ".3f")
+        claims.assert_quotes(text, best[name].val_losses[-1], ".3f")
+    assert "at most 100 iterations, against 600 for three grid runs" in flat(text)
+    assert 3 * 10 * math.ceil(1000 / 50) == 600
+
+
 def test_warm_up_and_cosine_results():
-    text = claims.markdown(CHAPTER, "With the same peak as Adam's constant rate")
-    _, runs, scheduled = phone_runs()
-    claims.assert_quotes(text, scheduled[1].val_losses[-1], ".3f")
-    claims.assert_quotes(text, runs["Adam"].val_losses[-1], ".3f")
-    claims.assert_quotes(text, scheduled[3].val_losses[-1], ".3f")
-    claims.assert_quotes(text, scheduled[3].val_accuracies[-1], ".3f")
-    claims.assert_quotes(text, runs["Adam"].val_accuracies[-1], ".3f")
-    gap = scheduled[3].val_accuracies[-1] - runs["Adam"].val_accuracies[-1]
-    assert 0 < gap < 2 * 0.016 and "under two standard errors" in flat(text)
+    text = claims.markdown(CHAPTER, "At the same peak the schedule ends")
+    task, _, best, best_rate, _, scheduled = phone_runs()
+    assert best_rate["Adam"] == 0.01
+    assert "at its best grid rate (0.01)" in flat(claims.markdown(CHAPTER, "The recipe on the"))
+    adam = best["Adam"]
+    for value in (scheduled[1].val_losses[-1], adam.val_losses[-1],
+                  scheduled[3].val_losses[-1]):
+        claims.assert_quotes(text, value, ".3f")
+    claims.assert_quotes(text, scheduled[1].val_accuracies[-1], ".3f")
+    claims.assert_quotes(text, adam.val_accuracies[-1], ".3f")
+    mean = sum(run.val_accuracies[-1] for run in best.values()) / len(best)
+    standard_error = math.sqrt(mean * (1 - mean) / len(task.val_labels))
+    claims.assert_quotes(text, 2 * round(standard_error, 3), ".3f")
+    for run in scheduled.values():
+        assert abs(run.val_accuracies[-1] - adam.val_accuracies[-1]) < 2 * standard_error
