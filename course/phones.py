@@ -8,7 +8,8 @@ realistic range, then sets a hidden price score that depends mostly on ``ram``, 
 adds more to the price of a phone that also has a lot of RAM, so the score is not linear in the
 features). The price range is that score cut at three fixed thresholds, so the four classes come
 out roughly balanced and no model can be perfect: the noise puts the best possible accuracy near
-92 %, a small MLP reaches about 87 % and a linear model about 82 %.
+92 % (the noise-free score, cut at the same thresholds, labels 92 % of 50 000 generated phones
+correctly). Chapter 8 measures how close a linear model and an MLP get.
 
 The same ``seed`` always gives the same table, on every machine, and different seeds give
 independent phones from the same distribution (use another seed for data a model never saw).
@@ -66,8 +67,10 @@ def price_score(features: torch.Tensor) -> torch.Tensor:
         features: raw (unscaled) features, shape ``(N, 20)``, columns in ``FEATURE_NAMES`` order.
 
     Returns:
-        Float64 tensor of shape ``(N,)``: ``2.0 * ram_term + 0.5 * battery_term +
-        0.5 * pixel_term``, each term rescaled to mean about 0 and spread about 1.
+        Float64 tensor of shape ``(N,)``: ``2.0 * ram_term + 0.6 * battery_term +
+        1.2 * pixel_term + 0.8 * ram_term * battery_term``, where ``ram_term``,
+        ``battery_term`` and ``pixel_term`` (the screen's megapixels,
+        ``px_height * px_width / 1e6``) are each rescaled to mean about 0 and spread about 1.
     """
     x = features.to(torch.float64)
     column = {name: x[:, i] for i, name in enumerate(FEATURE_NAMES)}

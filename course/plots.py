@@ -154,3 +154,27 @@ def fit_vs_truth(x: torch.Tensor, y: torch.Tensor, fitted_weight: float, fitted_
     ax.set(xlabel="x", ylabel="y", title="Fitted line vs truth")
     ax.legend()
     return fig
+
+
+def curves(series: Mapping[str, tuple[Sequence[float], Sequence[float]]], title: str,
+           xlabel: str, ylabel: str, log_scale: bool = False) -> Figure:
+    """Plot several curves, each with its own x values, on one axes.
+
+    Args:
+        series: maps a label to ``(x_values, y_values)`` of equal length.
+        title, xlabel, ylabel: axes labels.
+        log_scale: use a logarithmic y axis.
+
+    Returns:
+        The Figure.
+    """
+    fig = Figure(figsize=(6.5, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    for label, (x_values, y_values) in series.items():
+        ax.plot(list(x_values), list(y_values), label=label, linewidth=1.2)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    if log_scale:
+        ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig

@@ -157,3 +157,18 @@ def test_plot_features():
     assert sum(len(collection.get_offsets()) for collection in ax.collections) == 200
     with pytest.raises(ValueError, match="unknown feature"):
         phones.plot_features(features, labels, "price")
+
+
+def test_docstrings_quote_the_code_and_the_ceiling():
+    """The weights in price_score's docstring are the code's, and the 92 % is recomputed."""
+    doc = " ".join(phones.price_score.__doc__.split())
+    weights = (phones._RAM_WEIGHT, phones._BATTERY_WEIGHT, phones._PIXEL_WEIGHT,
+               phones._RAM_BATTERY_WEIGHT)
+    assert ("{:.1f} * ram_term + {:.1f} * battery_term + {:.1f} * pixel_term + {:.1f} * "
+            "ram_term * battery_term".format(*weights)) in doc
+    features, labels = phones.make_phones(50000, seed=0)
+    thresholds = torch.tensor(phones._THRESHOLDS, dtype=torch.float64)
+    best = (torch.bucketize(phones.price_score(features), thresholds) == labels).double().mean()
+    module_doc = " ".join(phones.__doc__.split())
+    assert f"labels {best.item():.0%} of 50 000 generated phones".replace("%", " %") in module_doc
+    assert f"near {best.item():.0%}".replace("%", " %") in module_doc

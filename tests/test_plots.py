@@ -70,3 +70,12 @@ def test_fit_vs_truth_draws_data_truth_and_fit():
     fitted = ax.lines[1]
     xs = torch.tensor(fitted.get_xdata())
     assert torch.allclose(torch.tensor(fitted.get_ydata()), 2.4 * xs - 0.9)
+
+
+def test_curves_draws_each_series_with_its_own_x_values():
+    fig = plots.curves({"a": ([1, 2, 3], [1.0, 0.1, 0.01]), "b": ([0.5, 1.0], [2.0, 3.0])},
+                       title="T", xlabel="epoch", ylabel="loss", log_scale=True)
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["a", "b"]
+    assert list(ax.lines[1].get_xdata()) == [0.5, 1.0]
+    assert ax.get_yscale() == "log" and ax.get_title() == "T" and ax.get_xlabel() == "epoch"
