@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from torch.nn import functional as F
 
 # Slider grid: 10**-4 ... 10**-1 in half decades, plus 0 (no weight decay) as a reference.
@@ -132,6 +133,7 @@ def _draw_curves(ax, curves: dict[str, Sequence[float]], title: str, ylabel: str
         if bool(torch.isfinite(finite[best_index])):
             ax.plot(best_index + 1, float(values[best_index]), "o", color=color, ms=4)
     ax.set(title=title, xlabel="epoch", ylabel=ylabel)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
 

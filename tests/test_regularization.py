@@ -262,3 +262,10 @@ def test_plot_loss_and_accuracy_marks_lowest_loss_and_highest_accuracy():
 def test_plot_loss_and_accuracy_labels_a_diverged_curve():
     fig = regularization.plot_loss_and_accuracy({"train": [1.0, math.nan]}, {"validation": [0.5]})
     assert any("diverged" in text for text in texts(fig))
+
+
+def test_curve_plots_tick_only_whole_epochs():
+    fig = regularization.plot_curves({"train": [float(v) for v in range(20, 0, -1)]})
+    fig.canvas.draw()
+    ticks = [tick for tick in fig.axes[0].get_xticks() if 1 <= tick <= 20]
+    assert ticks and all(float(tick).is_integer() for tick in ticks), ticks
