@@ -197,3 +197,26 @@ def plot_features(features: torch.Tensor, labels: torch.Tensor, x_feature: str =
     ax.set(xlabel=x_feature, ylabel=y_feature, title=f"{y_feature} vs {x_feature} by price range")
     ax.legend(fontsize="small", markerscale=2, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
+
+
+def class_probabilities(features: torch.Tensor) -> torch.Tensor:
+    """The probability of each price range given a phone's features, under the generator's noise.
+
+    :func:`make_phones` labels a phone by where its noisy score ``price_score + noise`` falls
+    between the thresholds; the noise is Gaussian with a known standard deviation, so for known
+    features the probability of range ``k`` is the Gaussian mass between its two thresholds.
+    No model can do better than predicting the most probable range: the mean of the row maxima
+    is the best accuracy any classifier can expect on these phones (the data's ceiling).
+
+    Args:
+        features: raw (unscaled) features, shape ``(N, 20)``, columns in ``FEATURE_NAMES`` order.
+
+    Returns:
+        Float64 tensor of shape ``(N, NUM_CLASSES)`` whose rows sum to 1.
+    """
+    score = price_score(features)  # (N,)
+    cuts = torch.tensor(_THRESHOLDS, dtype=torch.float64)  # (NUM_CLASSES - 1,)
+    below = torch.special.ndtr((cuts[None, :] - score[:, None]) / _NOISE_STD)  # (N, C - 1)
+    zeros, ones = torch.zeros_like(score[:, None]), torch.ones_like(score[:, None])
+    cumulative = torch.cat([zeros, below, ones], dim=1)  # (N, C + 1): P(noisy score < cut)
+    return cumulative[:, 1:] - cumulative[:, :-1]

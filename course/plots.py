@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def loss_curve(losses: Sequence[float], title: str = "Training loss", xlabel: str = "epoch",
@@ -23,6 +24,7 @@ def loss_curve(losses: Sequence[float], title: str = "Training loss", xlabel: st
     ax = fig.add_subplot()
     ax.plot(range(1, len(losses) + 1), list(losses), marker="o" if len(losses) <= 30 else None)
     ax.set(title=title, xlabel=xlabel, ylabel="loss")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs and steps are whole numbers
     if log_scale:
         ax.set_yscale("log")
     ax.grid(alpha=0.3)

@@ -60,6 +60,14 @@ def test_network_diagram_needs_a_hidden_layer():
         plots.network_diagram([3, 4, 2], highlight=4)
 
 
+def test_loss_curve_ticks_only_whole_epochs():
+    fig = plots.loss_curve([1.3, 0.9, 0.6, 0.5, 0.45, 0.4, 0.38, 0.37, 0.36, 0.35,
+                            0.34, 0.34, 0.33, 0.33, 0.33, 0.32, 0.32, 0.32, 0.32, 0.31])
+    fig.canvas.draw()  # tick positions are settled when the figure is drawn
+    ticks = [tick for tick in fig.axes[0].get_xticks() if 1 <= tick <= 20]
+    assert ticks and all(float(tick).is_integer() for tick in ticks), ticks
+
+
 def test_fit_vs_truth_draws_data_truth_and_fit():
     x, y = make_linear_data(num_samples=20)
     fig = plots.fit_vs_truth(x, y, 2.4, -0.9, 2.5, -1.0)
