@@ -76,6 +76,13 @@ def main(argv: list[str] | None = None) -> int:
                                    "fresh: a new Python process per kernel, as nbgrader does")
     grade_parser.add_argument("--student", action="append", metavar="NAME",
                               help="grade only this student (repeat for several; default: all)")
+    grade_parser.add_argument("--cluster", metavar="ADDRESS", default=None,
+                              help="grade on a Dask cluster: local:N (N worker processes here), "
+                                   "tcp://HOST:PORT or a scheduler file (README: Grading on a "
+                                   "cluster)")
+    grade_parser.add_argument("--tries", type=int, default=3,
+                              help="with --cluster: give a submission up after its worker died "
+                                   "this many times (default: 3)")
     grade_parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     collect_parser = commands.add_parser(
         "collect", help="unpack an LMS zip of submissions into submitted/ (nbgrader zip_collect)",
