@@ -13,7 +13,7 @@ import time
 
 from benchmarks.common import wait_for_quiet
 
-ORDER = ("install", "notebooks", "sliders", "grading", "feedback")
+ORDER = ("install", "notebooks", "sliders", "grading", "memory", "feedback")
 
 
 def main(argv: list[str] | None = None) -> int:
