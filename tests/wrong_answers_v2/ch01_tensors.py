@@ -678,4 +678,202 @@ def batch_samples(samples):
 ''',
         },
     ],
+    "ex_nearest_centroid": [
+        {
+            "bug": (
+                "calls torch.cdist, which the exercise asks to compute by broadcasting"
+            ),
+            "bug_class": "forbidden built-in",
+            "mistakes": ("forbidden",),
+            "names": ("must not call", "cdist"),
+            "witness": (
+                'differs_call(lambda ns: forbidden(torch, "cdist", lambda: '
+                "ns.nearest_centroid(torch.tensor([[0.0, 0.0], [5.0, 5.0]]), torch.tensor([[1.0, "
+                "1.0], [4.0, 4.0]]))))"
+            ),
+            "source": '''\
+def nearest_centroid(points, centroids):
+    """Index of the nearest centroid (Euclidean distance) for every point.
+
+    Args:
+        points: float tensor of shape (num_points, dim); num_points may be 0.
+        centroids: float tensor of shape (num_centroids, dim), same dtype, num_centroids >= 1.
+
+    Returns:
+        An int64 tensor of shape (num_points,) whose entry i is the index of the centroid
+        closest to points[i]; when several centroids are equally close, the smallest of their
+        indices. Shape (0,) when there are no points. Neither input is modified.
+
+    Use broadcasting and reductions: no Python loop over points or centroids, no torch.cdist.
+    """
+    return torch.cdist(points, centroids).argmin(dim=1)
+''',
+        },
+        {
+            "bug": (
+                "sums the squared differences over the centroid dimension instead of the "
+                "coordinates"
+            ),
+            "bug_class": "reduction over the wrong dim",
+            "mistakes": ("wrong_dim",),
+            "names": ("wrong dim", "coordinates", "dim=2", "dim=-1"),
+            "witness": (
+                'differs("nearest_centroid", torch.tensor([[0.0, 0.0], [5.0, 5.0]]), '
+                "torch.tensor([[1.0, 1.0], [4.0, 4.0], [9.0, 0.0]]))"
+            ),
+            "source": '''\
+def nearest_centroid(points, centroids):
+    """Index of the nearest centroid (Euclidean distance) for every point.
+
+    Args:
+        points: float tensor of shape (num_points, dim); num_points may be 0.
+        centroids: float tensor of shape (num_centroids, dim), same dtype, num_centroids >= 1.
+
+    Returns:
+        An int64 tensor of shape (num_points,) whose entry i is the index of the centroid
+        closest to points[i]; when several centroids are equally close, the smallest of their
+        indices. Shape (0,) when there are no points. Neither input is modified.
+
+    Use broadcasting and reductions: no Python loop over points or centroids, no torch.cdist.
+    """
+    differences = points[:, None, :] - centroids[None, :, :]  # (points, centroids, dim)
+    squared_distances = (differences ** 2).sum(dim=1)
+    return squared_distances.argmin(dim=1)
+''',
+        },
+        {
+            "bug": (
+                "a loop over the points that stacks the indices: raises when there are no points"
+            ),
+            "bug_class": "empty input (0 points)",
+            "mistakes": ("raised",),
+            "names": (
+                "no points",
+                "0 points",
+                "zero points",
+                "empty",
+                "num_points = 0",
+                "python loop",
+            ),
+            "witness": (
+                'differs("nearest_centroid", torch.zeros(0, 2), torch.tensor([[1.0, 1.0], [4.0, '
+                "4.0]]))"
+            ),
+            "source": '''\
+def nearest_centroid(points, centroids):
+    """Index of the nearest centroid (Euclidean distance) for every point.
+
+    Args:
+        points: float tensor of shape (num_points, dim); num_points may be 0.
+        centroids: float tensor of shape (num_centroids, dim), same dtype, num_centroids >= 1.
+
+    Returns:
+        An int64 tensor of shape (num_points,) whose entry i is the index of the centroid
+        closest to points[i]; when several centroids are equally close, the smallest of their
+        indices. Shape (0,) when there are no points. Neither input is modified.
+
+    Use broadcasting and reductions: no Python loop over points or centroids, no torch.cdist.
+    """
+    indices = []
+    for point in points:
+        squared_distances = ((centroids - point) ** 2).sum(dim=1)  # (num_centroids,)
+        indices.append(squared_distances.argmin())
+    return torch.stack(indices)
+''',
+        },
+    ],
+    "ex_label_scores": [
+        {
+            "bug": (
+                "gather without squeezing: a column (num_samples, 1) instead of (num_samples,)"
+            ),
+            "bug_class": "extra size-1 dimension",
+            "mistakes": ("size1", "shape"),
+            "names": ("size-1 dim", "(num_samples, 1)", "squeeze"),
+            "witness": (
+                'differs("label_scores", torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), '
+                "torch.tensor([2, 0]))"
+            ),
+            "source": '''\
+def label_scores(logits, labels):
+    """The score each sample gave to its own label.
+
+    Args:
+        logits: float tensor of shape (num_samples, num_classes), on any device.
+        labels: int64 tensor of shape (num_samples,), same device, each label in
+            0..num_classes-1; labels may repeat. num_samples may be 0 or 1.
+
+    Returns:
+        A tensor of shape (num_samples,) with the dtype and device of `logits`, whose entry i
+        is logits[i, labels[i]]; shape (0,) when there are no samples. Neither input is
+        modified.
+
+    Use integer-array indexing, not a Python loop.
+    """
+    return logits.gather(1, labels.unsqueeze(1))
+''',
+        },
+        {
+            "bug": (
+                "builds a new tensor from a list of Python numbers: always float32 on the CPU"
+            ),
+            "bug_class": "dtype policy (result rebuilt from floats)",
+            "mistakes": ("dtype",),
+            "names": ("dtype", "float64"),
+            "witness": (
+                'differs("label_scores", torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], '
+                "dtype=torch.float64), torch.tensor([2, 0]))"
+            ),
+            "source": '''\
+def label_scores(logits, labels):
+    """The score each sample gave to its own label.
+
+    Args:
+        logits: float tensor of shape (num_samples, num_classes), on any device.
+        labels: int64 tensor of shape (num_samples,), same device, each label in
+            0..num_classes-1; labels may repeat. num_samples may be 0 or 1.
+
+    Returns:
+        A tensor of shape (num_samples,) with the dtype and device of `logits`, whose entry i
+        is logits[i, labels[i]]; shape (0,) when there are no samples. Neither input is
+        modified.
+
+    Use integer-array indexing, not a Python loop.
+    """
+    return torch.tensor([logits[i, labels[i]].item() for i in range(len(labels))])
+''',
+        },
+        {
+            "bug": (
+                "one_hot(labels) without num_classes: as wide as the largest label, so the "
+                "product fails when the last class is missing from the labels"
+            ),
+            "bug_class": "only right when every class appears (width from the data)",
+            "mistakes": ("raised",),
+            "names": ("num_classes", "one_hot", "largest label"),
+            "witness": (
+                'differs("label_scores", torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), '
+                "torch.tensor([1, 0]))"
+            ),
+            "source": '''\
+def label_scores(logits, labels):
+    """The score each sample gave to its own label.
+
+    Args:
+        logits: float tensor of shape (num_samples, num_classes), on any device.
+        labels: int64 tensor of shape (num_samples,), same device, each label in
+            0..num_classes-1; labels may repeat. num_samples may be 0 or 1.
+
+    Returns:
+        A tensor of shape (num_samples,) with the dtype and device of `logits`, whose entry i
+        is logits[i, labels[i]]; shape (0,) when there are no samples. Neither input is
+        modified.
+
+    Use integer-array indexing, not a Python loop.
+    """
+    one_hot = nn.functional.one_hot(labels).to(logits.dtype)  # (num_samples, max label + 1)
+    return (logits * one_hot).sum(dim=1)
+''',
+        },
+    ],
 }

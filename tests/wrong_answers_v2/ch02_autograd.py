@@ -761,4 +761,110 @@ def evaluate(model, features, targets):
 ''',
         },
     ],
+    "ex_numerical_gradient": [
+        {
+            "bug": "nudges point itself in place and never puts the element back",
+            "bug_class": "modifies its input",
+            "mistakes": ("modified_input",),
+            "names": ("modified", "left unchanged", "unchanged", "copy", "clone"),
+            "witness": (
+                'differs("numerical_gradient", lambda x: (x ** 2).sum(), torch.tensor([1.0, '
+                "-2.0], dtype=torch.float64), 0.1)"
+            ),
+            "source": '''\
+def numerical_gradient(function, point, eps=1e-6):
+    """Central-difference estimate of the gradient of a scalar function, without autograd.
+
+    Args:
+        function: a callable mapping a tensor shaped like ``point`` to a scalar (0-dim) tensor;
+            it does not change its argument.
+        point: float64 tensor of any shape, a 0-dim tensor included, with at least one element;
+            ``requires_grad`` False. It must be left unchanged.
+        eps: Python float > 0, the step ε.
+
+    Returns:
+        A float64 tensor shaped like ``point`` whose element i is
+        (f(point + ε eᵢ) − f(point − ε eᵢ)) / (2ε), where eᵢ is 1 at element i and 0 elsewhere.
+        No ``backward`` and no ``torch.autograd``: only evaluations of ``function``.
+    """
+    gradient = torch.zeros_like(point)
+    flat_point, flat_gradient = point.view(-1), gradient.view(-1)
+    for i in range(flat_point.numel()):
+        flat_point[i] += eps
+        above = function(point)
+        flat_point[i] -= 2 * eps
+        below = function(point)
+        flat_gradient[i] = (above - below) / (2 * eps)
+    return gradient
+''',
+        },
+        {
+            "bug": "divides the central difference by eps instead of 2 eps",
+            "bug_class": "constant factor",
+            "mistakes": ("factor",),
+            "names": ("factor of 2", "2ε", "2 * eps", "2*eps", "2 eps"),
+            "witness": (
+                'differs("numerical_gradient", lambda x: (x ** 2).sum(), torch.tensor([1.0, '
+                "-2.0], dtype=torch.float64))"
+            ),
+            "source": '''\
+def numerical_gradient(function, point, eps=1e-6):
+    """Central-difference estimate of the gradient of a scalar function, without autograd.
+
+    Args:
+        function: a callable mapping a tensor shaped like ``point`` to a scalar (0-dim) tensor;
+            it does not change its argument.
+        point: float64 tensor of any shape, a 0-dim tensor included, with at least one element;
+            ``requires_grad`` False. It must be left unchanged.
+        eps: Python float > 0, the step ε.
+
+    Returns:
+        A float64 tensor shaped like ``point`` whose element i is
+        (f(point + ε eᵢ) − f(point − ε eᵢ)) / (2ε), where eᵢ is 1 at element i and 0 elsewhere.
+        No ``backward`` and no ``torch.autograd``: only evaluations of ``function``.
+    """
+    gradient = torch.zeros_like(point)
+    for i in range(point.numel()):
+        step = torch.zeros_like(point)
+        step.view(-1)[i] = eps
+        gradient.view(-1)[i] = (function(point + step) - function(point - step)) / eps
+    return gradient
+''',
+        },
+        {
+            "bug": (
+                "torch.zeros(point.shape) for the result: the gradient comes back float32"
+            ),
+            "bug_class": "dtype policy",
+            "mistakes": ("dtype",),
+            "names": ("dtype", "float64"),
+            "witness": (
+                'differs("numerical_gradient", lambda x: (x ** 2).sum(), torch.tensor([1.0, '
+                "-2.0], dtype=torch.float64))"
+            ),
+            "source": '''\
+def numerical_gradient(function, point, eps=1e-6):
+    """Central-difference estimate of the gradient of a scalar function, without autograd.
+
+    Args:
+        function: a callable mapping a tensor shaped like ``point`` to a scalar (0-dim) tensor;
+            it does not change its argument.
+        point: float64 tensor of any shape, a 0-dim tensor included, with at least one element;
+            ``requires_grad`` False. It must be left unchanged.
+        eps: Python float > 0, the step ε.
+
+    Returns:
+        A float64 tensor shaped like ``point`` whose element i is
+        (f(point + ε eᵢ) − f(point − ε eᵢ)) / (2ε), where eᵢ is 1 at element i and 0 elsewhere.
+        No ``backward`` and no ``torch.autograd``: only evaluations of ``function``.
+    """
+    gradient = torch.zeros(point.shape)
+    for i in range(point.numel()):
+        step = torch.zeros_like(point)
+        step.view(-1)[i] = eps
+        gradient.view(-1)[i] = (function(point + step) - function(point - step)) / (2 * eps)
+    return gradient
+''',
+        },
+    ],
 }

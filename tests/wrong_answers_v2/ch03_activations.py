@@ -806,4 +806,83 @@ def build_mlp(task, in_features, hidden_features, num_outputs):
 ''',
         },
     ],
+    "ex_two_class_probability": [
+        {
+            "bug": "sigmoid of logit 0 minus logit 1: the probability of class 0",
+            "bug_class": "sign",
+            "mistakes": ("sign",),
+            "names": ("sign", "class 0", "logits[:, 1] - logits[:, 0]"),
+            "witness": (
+                'differs("two_class_probability", torch.tensor([[0.0, 2.0], [1.0, -1.0]]))'
+            ),
+            "source": '''\
+def two_class_probability(logits):
+    """Probability of class 1 under a two-class softmax, computed with torch.sigmoid.
+
+    Args:
+        logits: float tensor of shape (batch, 2), float32 or float64: column 0 holds the logit
+            of class 0, column 1 that of class 1. batch may be 1 or 0. Not modified.
+
+    Returns:
+        Tensor of shape (batch,) and the dtype of ``logits``, equal to
+        ``torch.softmax(logits, dim=1)[:, 1]`` and finite for every finite input (logits of
+        +-1000 included). Do not call torch.softmax, F.softmax or torch.exp: use torch.sigmoid.
+    """
+    return torch.sigmoid(logits[:, 0] - logits[:, 1])
+''',
+        },
+        {
+            "bug": (
+                "slices with 1: and :1, which keeps the class dimension: shape (batch, 1)"
+            ),
+            "bug_class": "extra size-1 dimension",
+            "mistakes": ("size1", "shape"),
+            "names": ("size-1 dim", "(batch, 1)", "(batch,)"),
+            "witness": (
+                'differs("two_class_probability", torch.tensor([[0.0, 2.0], [1.0, -1.0]]))'
+            ),
+            "source": '''\
+def two_class_probability(logits):
+    """Probability of class 1 under a two-class softmax, computed with torch.sigmoid.
+
+    Args:
+        logits: float tensor of shape (batch, 2), float32 or float64: column 0 holds the logit
+            of class 0, column 1 that of class 1. batch may be 1 or 0. Not modified.
+
+    Returns:
+        Tensor of shape (batch,) and the dtype of ``logits``, equal to
+        ``torch.softmax(logits, dim=1)[:, 1]`` and finite for every finite input (logits of
+        +-1000 included). Do not call torch.softmax, F.softmax or torch.exp: use torch.sigmoid.
+    """
+    return torch.sigmoid(logits[:, 1:] - logits[:, :1])
+''',
+        },
+        {
+            "bug": (
+                "writes the softmax out with torch.exp: exp(1000) overflows and the result is nan"
+            ),
+            "bug_class": "forbidden built-in / overflow",
+            "mistakes": ("forbidden",),
+            "names": ("must not call", "torch.exp", "overflow", "nan", "finite"),
+            "witness": (
+                'differs("two_class_probability", torch.tensor([[-1000.0, 1000.0], [0.0, 1.0]]))'
+            ),
+            "source": '''\
+def two_class_probability(logits):
+    """Probability of class 1 under a two-class softmax, computed with torch.sigmoid.
+
+    Args:
+        logits: float tensor of shape (batch, 2), float32 or float64: column 0 holds the logit
+            of class 0, column 1 that of class 1. batch may be 1 or 0. Not modified.
+
+    Returns:
+        Tensor of shape (batch,) and the dtype of ``logits``, equal to
+        ``torch.softmax(logits, dim=1)[:, 1]`` and finite for every finite input (logits of
+        +-1000 included). Do not call torch.softmax, F.softmax or torch.exp: use torch.sigmoid.
+    """
+    exps = torch.exp(logits)  # (batch, 2)
+    return exps[:, 1] / (exps[:, 0] + exps[:, 1])
+''',
+        },
+    ],
 }

@@ -902,4 +902,241 @@ def activation_stds(model, inputs, layer_type=nn.Tanh):
 ''',
         },
     ],
+    "ex_kaiming_from_scratch": [
+        {
+            "bug": (
+                "copies into the weight without torch.no_grad(): an nn.Parameter refuses the in-"
+                "place write"
+            ),
+            "bug_class": "autograd: in-place write to a leaf that requires grad",
+            "mistakes": ("raised",),
+            "names": ("no_grad", "requires grad", "requires_grad"),
+            "witness": (
+                "differs_call(lambda ns: "
+                'ns.kaiming_normal_from_scratch_(nn.Parameter(torch.empty(3, 4)), "relu", '
+                "torch.Generator().manual_seed(1)))"
+            ),
+            "source": '''\
+def kaiming_normal_from_scratch_(weight, nonlinearity="relu", generator=None):
+    """Fill ``weight`` in place like nn.init.kaiming_normal_(weight, mode="fan_in", ...).
+
+    Args:
+        weight: 2-D float tensor or nn.Parameter of shape (out_features, in_features); it may
+            require grad. Its shape, dtype and device stay the same.
+        nonlinearity: a name accepted by nn.init.calculate_gain ("relu", "tanh", "linear", ...).
+        generator: optional torch.Generator to draw from (None: the global generator).
+
+    Returns:
+        ``weight`` itself (the same object), now holding N(0, std**2) draws with
+        std = calculate_gain(nonlinearity) / sqrt(in_features); no autograd graph is recorded.
+        Use torch.randn (or Tensor.normal_); do not call nn.init.kaiming_normal_,
+        nn.init.kaiming_uniform_ or nn.init.normal_.
+    """
+    std = nn.init.calculate_gain(nonlinearity) / math.sqrt(weight.shape[1])
+    weight.copy_(torch.randn(weight.shape, generator=generator) * std)
+    return weight
+''',
+        },
+        {
+            "bug": "returns a new tensor of draws and leaves the weight as it was",
+            "bug_class": "not in place (returns a copy)",
+            "mistakes": (),
+            "names": ("in place", "same object", "weight itself", "not filled", "unchanged"),
+            "witness": (
+                'differs("kaiming_normal_from_scratch_", torch.zeros(3, 4), "relu", '
+                "torch.Generator().manual_seed(1))"
+            ),
+            "source": '''\
+def kaiming_normal_from_scratch_(weight, nonlinearity="relu", generator=None):
+    """Fill ``weight`` in place like nn.init.kaiming_normal_(weight, mode="fan_in", ...).
+
+    Args:
+        weight: 2-D float tensor or nn.Parameter of shape (out_features, in_features); it may
+            require grad. Its shape, dtype and device stay the same.
+        nonlinearity: a name accepted by nn.init.calculate_gain ("relu", "tanh", "linear", ...).
+        generator: optional torch.Generator to draw from (None: the global generator).
+
+    Returns:
+        ``weight`` itself (the same object), now holding N(0, std**2) draws with
+        std = calculate_gain(nonlinearity) / sqrt(in_features); no autograd graph is recorded.
+        Use torch.randn (or Tensor.normal_); do not call nn.init.kaiming_normal_,
+        nn.init.kaiming_uniform_ or nn.init.normal_.
+    """
+    std = nn.init.calculate_gain(nonlinearity) / math.sqrt(weight.shape[1])
+    with torch.no_grad():
+        return torch.randn(weight.shape, generator=generator) * std
+''',
+        },
+        {
+            "bug": (
+                "draws from the global generator and ignores the generator it is given"
+            ),
+            "bug_class": "state: ignores the generator (not reproducible)",
+            "mistakes": (),
+            "names": ("generator",),
+            "witness": (
+                'differs("kaiming_normal_from_scratch_", torch.zeros(3, 4), "relu", '
+                "torch.Generator().manual_seed(1))"
+            ),
+            "source": '''\
+def kaiming_normal_from_scratch_(weight, nonlinearity="relu", generator=None):
+    """Fill ``weight`` in place like nn.init.kaiming_normal_(weight, mode="fan_in", ...).
+
+    Args:
+        weight: 2-D float tensor or nn.Parameter of shape (out_features, in_features); it may
+            require grad. Its shape, dtype and device stay the same.
+        nonlinearity: a name accepted by nn.init.calculate_gain ("relu", "tanh", "linear", ...).
+        generator: optional torch.Generator to draw from (None: the global generator).
+
+    Returns:
+        ``weight`` itself (the same object), now holding N(0, std**2) draws with
+        std = calculate_gain(nonlinearity) / sqrt(in_features); no autograd graph is recorded.
+        Use torch.randn (or Tensor.normal_); do not call nn.init.kaiming_normal_,
+        nn.init.kaiming_uniform_ or nn.init.normal_.
+    """
+    std = nn.init.calculate_gain(nonlinearity) / math.sqrt(weight.shape[1])
+    with torch.no_grad():
+        weight.copy_(torch.randn(weight.shape) * std)
+    return weight
+''',
+        },
+    ],
+    "ex_tanh_relu_net": [
+        {
+            "bug": (
+                "Kaiming for hidden2 with mode='fan_out': the std follows hidden2's output size"
+            ),
+            "bug_class": "wrong fan (constant factor)",
+            "mistakes": ("factor",),
+            "names": ("fan_out", "fan-out", "fan_in", "fan-in"),
+            "witness": (
+                "differs_call(lambda ns: abs(ns.TanhReluNet(10, 400, 100, "
+                "3).hidden2.weight.std().item() / math.sqrt(2 / 400) - 1) < 0.1)"
+            ),
+            "source": '''\
+class TanhReluNet(nn.Module):
+    """Linear -> tanh -> Linear -> ReLU -> Linear, each hidden layer initialised for its activation.
+
+    Args (of __init__):
+        in_features, hidden1_features, hidden2_features, out_features: layer sizes (ints).
+
+    Attributes to create, in this order:
+        self.hidden1: nn.Linear(in_features, hidden1_features); weight from
+            nn.init.xavier_normal_ with gain nn.init.calculate_gain("tanh"); bias zero.
+        self.hidden2: nn.Linear(hidden1_features, hidden2_features); weight from
+            nn.init.kaiming_normal_(mode="fan_in", nonlinearity="relu"); bias zero.
+        self.output: nn.Linear(hidden2_features, out_features) with PyTorch's default init.
+
+    forward(inputs) takes a float tensor (batch, in_features) and returns the float tensor
+    (batch, out_features) = output(relu(hidden2(tanh(hidden1(inputs))))): raw scores, no
+    activation after the output layer.
+    """
+
+    def __init__(self, in_features, hidden1_features, hidden2_features, out_features):
+        super().__init__()
+        self.hidden1 = nn.Linear(in_features, hidden1_features)
+        nn.init.xavier_normal_(self.hidden1.weight, gain=nn.init.calculate_gain("tanh"))
+        nn.init.zeros_(self.hidden1.bias)
+        self.hidden2 = nn.Linear(hidden1_features, hidden2_features)
+        nn.init.kaiming_normal_(self.hidden2.weight, mode="fan_out", nonlinearity="relu")
+        nn.init.zeros_(self.hidden2.bias)
+        self.output = nn.Linear(hidden2_features, out_features)
+
+    def forward(self, inputs):
+        hidden = torch.tanh(self.hidden1(inputs))  # (batch, hidden1_features)
+        hidden = torch.relu(self.hidden2(hidden))  # (batch, hidden2_features)
+        return self.output(hidden)  # (batch, out_features)
+''',
+        },
+        {
+            "bug": (
+                "initialises the weights but leaves the hidden biases at PyTorch's default"
+            ),
+            "bug_class": "part of the spec left out (biases)",
+            "mistakes": (),
+            "names": ("bias is not zero", "zero bias", "zeros_"),
+            "witness": (
+                "differs_call(lambda ns: (lambda net: bool((net.hidden1.bias == 0).all() and "
+                "(net.hidden2.bias == 0).all()))(ns.TanhReluNet(4, 6, 5, 3)))"
+            ),
+            "source": '''\
+class TanhReluNet(nn.Module):
+    """Linear -> tanh -> Linear -> ReLU -> Linear, each hidden layer initialised for its activation.
+
+    Args (of __init__):
+        in_features, hidden1_features, hidden2_features, out_features: layer sizes (ints).
+
+    Attributes to create, in this order:
+        self.hidden1: nn.Linear(in_features, hidden1_features); weight from
+            nn.init.xavier_normal_ with gain nn.init.calculate_gain("tanh"); bias zero.
+        self.hidden2: nn.Linear(hidden1_features, hidden2_features); weight from
+            nn.init.kaiming_normal_(mode="fan_in", nonlinearity="relu"); bias zero.
+        self.output: nn.Linear(hidden2_features, out_features) with PyTorch's default init.
+
+    forward(inputs) takes a float tensor (batch, in_features) and returns the float tensor
+    (batch, out_features) = output(relu(hidden2(tanh(hidden1(inputs))))): raw scores, no
+    activation after the output layer.
+    """
+
+    def __init__(self, in_features, hidden1_features, hidden2_features, out_features):
+        super().__init__()
+        self.hidden1 = nn.Linear(in_features, hidden1_features)
+        nn.init.xavier_normal_(self.hidden1.weight, gain=nn.init.calculate_gain("tanh"))
+        self.hidden2 = nn.Linear(hidden1_features, hidden2_features)
+        nn.init.kaiming_normal_(self.hidden2.weight, mode="fan_in", nonlinearity="relu")
+        self.output = nn.Linear(hidden2_features, out_features)
+
+    def forward(self, inputs):
+        hidden = torch.tanh(self.hidden1(inputs))  # (batch, hidden1_features)
+        hidden = torch.relu(self.hidden2(hidden))  # (batch, hidden2_features)
+        return self.output(hidden)  # (batch, out_features)
+''',
+        },
+        {
+            "bug": (
+                "puts a ReLU after the output layer too: the scores can no longer be negative"
+            ),
+            "bug_class": "activation after the output layer",
+            "mistakes": (),
+            "names": ("raw scores", "output layer", "no activation after"),
+            "witness": (
+                "differs_call(lambda ns: bool((ns.TanhReluNet(4, 6, 5, 3)(torch.randn(8, 4)) < "
+                "0).any()))"
+            ),
+            "source": '''\
+class TanhReluNet(nn.Module):
+    """Linear -> tanh -> Linear -> ReLU -> Linear, each hidden layer initialised for its activation.
+
+    Args (of __init__):
+        in_features, hidden1_features, hidden2_features, out_features: layer sizes (ints).
+
+    Attributes to create, in this order:
+        self.hidden1: nn.Linear(in_features, hidden1_features); weight from
+            nn.init.xavier_normal_ with gain nn.init.calculate_gain("tanh"); bias zero.
+        self.hidden2: nn.Linear(hidden1_features, hidden2_features); weight from
+            nn.init.kaiming_normal_(mode="fan_in", nonlinearity="relu"); bias zero.
+        self.output: nn.Linear(hidden2_features, out_features) with PyTorch's default init.
+
+    forward(inputs) takes a float tensor (batch, in_features) and returns the float tensor
+    (batch, out_features) = output(relu(hidden2(tanh(hidden1(inputs))))): raw scores, no
+    activation after the output layer.
+    """
+
+    def __init__(self, in_features, hidden1_features, hidden2_features, out_features):
+        super().__init__()
+        self.hidden1 = nn.Linear(in_features, hidden1_features)
+        nn.init.xavier_normal_(self.hidden1.weight, gain=nn.init.calculate_gain("tanh"))
+        nn.init.zeros_(self.hidden1.bias)
+        self.hidden2 = nn.Linear(hidden1_features, hidden2_features)
+        nn.init.kaiming_normal_(self.hidden2.weight, mode="fan_in", nonlinearity="relu")
+        nn.init.zeros_(self.hidden2.bias)
+        self.output = nn.Linear(hidden2_features, out_features)
+
+    def forward(self, inputs):
+        hidden = torch.tanh(self.hidden1(inputs))  # (batch, hidden1_features)
+        hidden = torch.relu(self.hidden2(hidden))  # (batch, hidden2_features)
+        return torch.relu(self.output(hidden))  # (batch, out_features)
+''',
+        },
+    ],
 }

@@ -952,4 +952,164 @@ def manual_sgd_step(model, inputs, targets, learning_rate):
 ''',
         },
     ],
+    "ex_task_loss": [
+        {
+            "bug": (
+                "passes (N, 1) class labels to CrossEntropyLoss without flattening them"
+            ),
+            "bug_class": "label shape (N, 1) for multi-class",
+            "mistakes": ("raised", "shape"),
+            "names": ("(N, 1)", "(N,)", "flatten", "view(-1)", "reshape(-1)", "squeeze"),
+            "witness": (
+                'differs("task_loss", "multiclass", torch.tensor([[2.0, 0.5, -1.0], [0.1, 0.2, '
+                "3.0]]), torch.tensor([[0], [2]]))"
+            ),
+            "source": '''\
+def task_loss(task, outputs, labels):
+    """The training loss of a model's raw outputs for one of five kinds of task (mean reduction).
+
+    Args:
+        task: one of
+            "regression": one real number per sample; outputs (N, 1), labels (N,) or (N, 1);
+            "robust_regression": the same, but the targets contain outliers: use Huber with
+                delta=1.0;
+            "binary": a yes/no answer per sample; outputs (N, 1) logits of "yes", labels (N,)
+                or (N, 1) holding 0 and 1 (bool, integer or float dtype);
+            "multiclass": one of C classes per sample; outputs (N, C) logits, labels (N,) or
+                (N, 1) holding whole class numbers 0..C-1 (integer or float dtype);
+            "multilabel": any of C yes/no answers per sample; outputs (N, C) logits, labels
+                (N, C) holding 0 and 1 (bool, integer or float dtype).
+        outputs: float tensor (float32 or float64) of raw scores, no activation applied;
+            N >= 1.
+        labels: tensor as described for the task; it is not modified.
+
+    Returns:
+        A 0-dim tensor of the dtype of ``outputs``, computed from ``outputs`` so that
+        ``backward()`` reaches them. Do not apply softmax or sigmoid to ``outputs`` yourself:
+        the losses of the table do it, stably.
+
+    Raises:
+        ValueError: for any other ``task``.
+    """
+    if task == "regression":
+        return nn.MSELoss()(outputs, labels.reshape(outputs.shape).to(outputs.dtype))
+    if task == "robust_regression":
+        return nn.HuberLoss(delta=1.0)(outputs, labels.reshape(outputs.shape).to(outputs.dtype))
+    if task in ("binary", "multilabel"):
+        return nn.BCEWithLogitsLoss()(outputs, labels.reshape(outputs.shape).to(outputs.dtype))
+    if task == "multiclass":
+        return nn.CrossEntropyLoss()(outputs, labels.long())
+    raise ValueError(f"unknown task {task!r}")
+''',
+        },
+        {
+            "bug": (
+                "reshapes binary and multi-label targets but keeps their integer or bool dtype"
+            ),
+            "bug_class": "dtype of the targets",
+            "mistakes": ("dtype",),
+            "names": ("dtype", ".float()", "to(outputs.dtype)", "float labels", "float targets"),
+            "witness": (
+                'differs("task_loss", "binary", torch.tensor([[2.0], [-1.0]]), torch.tensor([1, '
+                "0]))"
+            ),
+            "source": '''\
+def task_loss(task, outputs, labels):
+    """The training loss of a model's raw outputs for one of five kinds of task (mean reduction).
+
+    Args:
+        task: one of
+            "regression": one real number per sample; outputs (N, 1), labels (N,) or (N, 1);
+            "robust_regression": the same, but the targets contain outliers: use Huber with
+                delta=1.0;
+            "binary": a yes/no answer per sample; outputs (N, 1) logits of "yes", labels (N,)
+                or (N, 1) holding 0 and 1 (bool, integer or float dtype);
+            "multiclass": one of C classes per sample; outputs (N, C) logits, labels (N,) or
+                (N, 1) holding whole class numbers 0..C-1 (integer or float dtype);
+            "multilabel": any of C yes/no answers per sample; outputs (N, C) logits, labels
+                (N, C) holding 0 and 1 (bool, integer or float dtype).
+        outputs: float tensor (float32 or float64) of raw scores, no activation applied;
+            N >= 1.
+        labels: tensor as described for the task; it is not modified.
+
+    Returns:
+        A 0-dim tensor of the dtype of ``outputs``, computed from ``outputs`` so that
+        ``backward()`` reaches them. Do not apply softmax or sigmoid to ``outputs`` yourself:
+        the losses of the table do it, stably.
+
+    Raises:
+        ValueError: for any other ``task``.
+    """
+    if task == "regression":
+        return nn.MSELoss()(outputs, labels.reshape(outputs.shape).to(outputs.dtype))
+    if task == "robust_regression":
+        return nn.HuberLoss(delta=1.0)(outputs, labels.reshape(outputs.shape).to(outputs.dtype))
+    if task in ("binary", "multilabel"):
+        return nn.BCEWithLogitsLoss()(outputs, labels.reshape(outputs.shape))
+    if task == "multiclass":
+        return nn.CrossEntropyLoss()(outputs, labels.reshape(-1).long())
+    raise ValueError(f"unknown task {task!r}")
+''',
+        },
+        {
+            "bug": (
+                "treats multi-label like multi-class: CrossEntropyLoss with 0/1 rows as soft "
+                "targets (one softmax over the labels, not one sigmoid each)"
+            ),
+            "bug_class": "wrong loss for the task (softmax where sigmoids belong)",
+            "mistakes": (),
+            "names": (
+                "multilabel",
+                "multi-label",
+                "BCEWithLogitsLoss",
+                "one sigmoid",
+                "independent",
+            ),
+            "witness": (
+                'differs("task_loss", "multilabel", torch.tensor([[2.0, 0.5, -1.0], [0.1, 0.2, '
+                "3.0]]), torch.tensor([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]))"
+            ),
+            "source": '''\
+def task_loss(task, outputs, labels):
+    """The training loss of a model's raw outputs for one of five kinds of task (mean reduction).
+
+    Args:
+        task: one of
+            "regression": one real number per sample; outputs (N, 1), labels (N,) or (N, 1);
+            "robust_regression": the same, but the targets contain outliers: use Huber with
+                delta=1.0;
+            "binary": a yes/no answer per sample; outputs (N, 1) logits of "yes", labels (N,)
+                or (N, 1) holding 0 and 1 (bool, integer or float dtype);
+            "multiclass": one of C classes per sample; outputs (N, C) logits, labels (N,) or
+                (N, 1) holding whole class numbers 0..C-1 (integer or float dtype);
+            "multilabel": any of C yes/no answers per sample; outputs (N, C) logits, labels
+                (N, C) holding 0 and 1 (bool, integer or float dtype).
+        outputs: float tensor (float32 or float64) of raw scores, no activation applied;
+            N >= 1.
+        labels: tensor as described for the task; it is not modified.
+
+    Returns:
+        A 0-dim tensor of the dtype of ``outputs``, computed from ``outputs`` so that
+        ``backward()`` reaches them. Do not apply softmax or sigmoid to ``outputs`` yourself:
+        the losses of the table do it, stably.
+
+    Raises:
+        ValueError: for any other ``task``.
+    """
+    if task == "regression":
+        return nn.MSELoss()(outputs, labels.reshape(outputs.shape).to(outputs.dtype))
+    if task == "robust_regression":
+        return nn.HuberLoss(delta=1.0)(outputs, labels.reshape(outputs.shape).to(outputs.dtype))
+    if task == "binary":
+        return nn.BCEWithLogitsLoss()(outputs, labels.reshape(outputs.shape).to(outputs.dtype))
+    if task in ("multiclass", "multilabel"):
+        if task == "multiclass":
+            labels = labels.reshape(-1).long()
+        else:
+            labels = labels.to(outputs.dtype)
+        return nn.CrossEntropyLoss()(outputs, labels)
+    raise ValueError(f"unknown task {task!r}")
+''',
+        },
+    ],
 }

@@ -917,4 +917,285 @@ def train_with_scheduler(model, optimizer, scheduler, features, targets, num_epo
 ''',
         },
     ],
+    "ex_lr_range_test": [
+        {
+            "bug": "sets the rate in the first parameter group only",
+            "bug_class": "only right with one parameter group",
+            "mistakes": (),
+            "names": ("parameter group", "param_groups", "every group", "each group"),
+            "witness": (
+                "differs_call(lambda ns: (lambda model: ns.lr_range_test(model, "
+                'torch.optim.SGD([{"params": [model.weight]}, {"params": [model.bias]}], lr=1.0),'
+                " nn.MSELoss(), [(torch.randn(8, 2), torch.randn(8, 1))], 1e-3, 0.1, "
+                "4))(nn.Linear(2, 1)))"
+            ),
+            "source": '''\
+def lr_range_test(model, optimizer, loss_function, batches, min_lr, max_lr, num_steps,
+                  stop_factor=4.0):
+    """The learning-rate range test: train with a learning rate that grows every iteration.
+
+    Iteration k = 0, 1, ..., num_steps - 1 uses the rate
+    ``min_lr * (max_lr / min_lr) ** (k / (num_steps - 1))`` (just ``min_lr`` when
+    ``num_steps == 1``), set in EVERY parameter group of the optimizer, and the batch
+    ``batches[k % len(batches)]``. It zeroes the gradients, computes
+    ``loss_function(model(features), targets)``, and records the rate and ``loss.item()``. If
+    that loss is not finite, or larger than ``stop_factor`` times the smallest loss recorded so
+    far, the test stops there, without an update; otherwise it calls ``backward()`` and
+    ``optimizer.step()``.
+
+    Args:
+        model: an nn.Module; it is trained in place (pass a fresh one).
+        optimizer: a torch.optim optimizer over the model's parameters, of any kind and with
+            any number of parameter groups; its own learning rate is ignored.
+        loss_function: maps ``(model(features), targets)`` to a 0-dim loss tensor.
+        batches: a non-empty list of ``(features, targets)`` pairs, used in order and then
+            again from the start.
+        min_lr, max_lr: the first and the last learning rate (floats, 0 < min_lr <= max_lr).
+        num_steps: the most iterations to run (int >= 1).
+        stop_factor: how much larger than the best loss a loss may be before the test stops
+            (float > 1).
+
+    Returns:
+        ``(learning_rates, losses)``: two lists of Python floats, one entry per iteration
+        run, at most ``num_steps``; the last entry is the iteration that stopped the test, if
+        one did.
+    """
+    learning_rates, losses = [], []
+    for k in range(num_steps):
+        rate = min_lr * (max_lr / min_lr) ** (k / (num_steps - 1)) if num_steps > 1 else min_lr
+        optimizer.param_groups[0]["lr"] = rate
+        features, targets = batches[k % len(batches)]
+        optimizer.zero_grad()
+        loss = loss_function(model(features), targets)
+        learning_rates.append(rate)
+        losses.append(loss.item())
+        if not math.isfinite(loss.item()) or loss.item() > stop_factor * min(losses):
+            break
+        loss.backward()
+        optimizer.step()
+    return learning_rates, losses
+''',
+        },
+        {
+            "bug": (
+                "grows the rate by (max_lr / min_lr) ** (k / num_steps): the last rate stays "
+                "below max_lr"
+            ),
+            "bug_class": "off by one in the schedule",
+            "mistakes": ("off_by_one",),
+            "names": ("off by one", "off-by-one", "num_steps - 1", "max_lr"),
+            "witness": (
+                "differs_call(lambda ns: ns.lr_range_test(nn.Linear(2, 1), "
+                "torch.optim.SGD(nn.Linear(2, 1).parameters(), lr=1.0), nn.MSELoss(), "
+                "[(torch.randn(8, 2), torch.randn(8, 1))], 1e-3, 0.1, 4)[0])"
+            ),
+            "source": '''\
+def lr_range_test(model, optimizer, loss_function, batches, min_lr, max_lr, num_steps,
+                  stop_factor=4.0):
+    """The learning-rate range test: train with a learning rate that grows every iteration.
+
+    Iteration k = 0, 1, ..., num_steps - 1 uses the rate
+    ``min_lr * (max_lr / min_lr) ** (k / (num_steps - 1))`` (just ``min_lr`` when
+    ``num_steps == 1``), set in EVERY parameter group of the optimizer, and the batch
+    ``batches[k % len(batches)]``. It zeroes the gradients, computes
+    ``loss_function(model(features), targets)``, and records the rate and ``loss.item()``. If
+    that loss is not finite, or larger than ``stop_factor`` times the smallest loss recorded so
+    far, the test stops there, without an update; otherwise it calls ``backward()`` and
+    ``optimizer.step()``.
+
+    Args:
+        model: an nn.Module; it is trained in place (pass a fresh one).
+        optimizer: a torch.optim optimizer over the model's parameters, of any kind and with
+            any number of parameter groups; its own learning rate is ignored.
+        loss_function: maps ``(model(features), targets)`` to a 0-dim loss tensor.
+        batches: a non-empty list of ``(features, targets)`` pairs, used in order and then
+            again from the start.
+        min_lr, max_lr: the first and the last learning rate (floats, 0 < min_lr <= max_lr).
+        num_steps: the most iterations to run (int >= 1).
+        stop_factor: how much larger than the best loss a loss may be before the test stops
+            (float > 1).
+
+    Returns:
+        ``(learning_rates, losses)``: two lists of Python floats, one entry per iteration
+        run, at most ``num_steps``; the last entry is the iteration that stopped the test, if
+        one did.
+    """
+    learning_rates, losses = [], []
+    for k in range(num_steps):
+        rate = min_lr * (max_lr / min_lr) ** (k / num_steps)
+        for group in optimizer.param_groups:
+            group["lr"] = rate
+        features, targets = batches[k % len(batches)]
+        optimizer.zero_grad()
+        loss = loss_function(model(features), targets)
+        learning_rates.append(rate)
+        losses.append(loss.item())
+        if not math.isfinite(loss.item()) or loss.item() > stop_factor * min(losses):
+            break
+        loss.backward()
+        optimizer.step()
+    return learning_rates, losses
+''',
+        },
+        {
+            "bug": (
+                "records the loss tensors themselves instead of loss.item(): a list of 0-dim "
+                "tensors that keep their graphs"
+            ),
+            "bug_class": "tensor where a Python float is asked",
+            "mistakes": ("number_type", "return_type", "graph"),
+            "names": ("python float", ".item()", "float("),
+            "witness": (
+                "differs_call(lambda ns: (lambda model: ns.lr_range_test(model, "
+                "torch.optim.SGD(model.parameters(), lr=1.0), nn.MSELoss(), [(torch.randn(8, 2), "
+                "torch.randn(8, 1))], 1e-3, 0.1, 4))(nn.Linear(2, 1)))"
+            ),
+            "source": '''\
+def lr_range_test(model, optimizer, loss_function, batches, min_lr, max_lr, num_steps,
+                  stop_factor=4.0):
+    """The learning-rate range test: train with a learning rate that grows every iteration.
+
+    Iteration k = 0, 1, ..., num_steps - 1 uses the rate
+    ``min_lr * (max_lr / min_lr) ** (k / (num_steps - 1))`` (just ``min_lr`` when
+    ``num_steps == 1``), set in EVERY parameter group of the optimizer, and the batch
+    ``batches[k % len(batches)]``. It zeroes the gradients, computes
+    ``loss_function(model(features), targets)``, and records the rate and ``loss.item()``. If
+    that loss is not finite, or larger than ``stop_factor`` times the smallest loss recorded so
+    far, the test stops there, without an update; otherwise it calls ``backward()`` and
+    ``optimizer.step()``.
+
+    Args:
+        model: an nn.Module; it is trained in place (pass a fresh one).
+        optimizer: a torch.optim optimizer over the model's parameters, of any kind and with
+            any number of parameter groups; its own learning rate is ignored.
+        loss_function: maps ``(model(features), targets)`` to a 0-dim loss tensor.
+        batches: a non-empty list of ``(features, targets)`` pairs, used in order and then
+            again from the start.
+        min_lr, max_lr: the first and the last learning rate (floats, 0 < min_lr <= max_lr).
+        num_steps: the most iterations to run (int >= 1).
+        stop_factor: how much larger than the best loss a loss may be before the test stops
+            (float > 1).
+
+    Returns:
+        ``(learning_rates, losses)``: two lists of Python floats, one entry per iteration
+        run, at most ``num_steps``; the last entry is the iteration that stopped the test, if
+        one did.
+    """
+    learning_rates, losses = [], []
+    best = math.inf
+    for k in range(num_steps):
+        rate = min_lr * (max_lr / min_lr) ** (k / (num_steps - 1)) if num_steps > 1 else min_lr
+        for group in optimizer.param_groups:
+            group["lr"] = rate
+        features, targets = batches[k % len(batches)]
+        optimizer.zero_grad()
+        loss = loss_function(model(features), targets)
+        learning_rates.append(rate)
+        losses.append(loss)
+        if not torch.isfinite(loss) or loss > stop_factor * best:
+            break
+        best = min(best, loss.item())
+        loss.backward()
+        optimizer.step()
+    return learning_rates, losses
+''',
+        },
+    ],
+    "ex_warmup_cosine_lr": [
+        {
+            "bug": "the warm-up starts from 0 instead of start_factor * peak_lr",
+            "bug_class": "wrong starting point of the warm-up",
+            "mistakes": (),
+            "names": ("start_factor",),
+            "witness": 'differs("warmup_cosine_lr", 2, 0.1, 5, 20)',
+            "source": '''\
+def warmup_cosine_lr(step, peak_lr, warmup_steps, total_steps, start_factor=0.1, min_lr=0.0):
+    """Learning rate of iteration ``step`` under linear warm-up, then cosine decay.
+
+    It equals what ``network_training.warmup_cosine(optimizer, warmup_steps, total_steps,
+    start_factor, min_lr)`` gives when stepped once per iteration (``LinearLR`` then
+    ``CosineAnnealingLR`` in a ``SequentialLR``), for an optimizer whose lr is ``peak_lr``.
+
+    Args:
+        step: the iteration, counting from 0 (int, 0 <= step <= total_steps).
+        peak_lr: the rate at the end of the warm-up (float > 0).
+        warmup_steps: iterations of warm-up (int >= 1).
+        total_steps: iterations of the whole run (int > warmup_steps).
+        start_factor: the rate of iteration 0 as a fraction of peak_lr (float in (0, 1]).
+        min_lr: the rate at iteration total_steps (float, 0 <= min_lr <= peak_lr).
+
+    Returns:
+        A Python float.
+    """
+    if step < warmup_steps:
+        return peak_lr * step / warmup_steps
+    progress = (step - warmup_steps) / (total_steps - warmup_steps)
+    return min_lr + (peak_lr - min_lr) * (1 + math.cos(math.pi * progress)) / 2
+''',
+        },
+        {
+            "bug": "the cosine decays from peak_lr to 0 and ignores min_lr",
+            "bug_class": "term left out (min_lr)",
+            "mistakes": (),
+            "names": ("min_lr",),
+            "witness": 'differs("warmup_cosine_lr", 15, 0.1, 5, 20, 0.1, 0.01)',
+            "source": '''\
+def warmup_cosine_lr(step, peak_lr, warmup_steps, total_steps, start_factor=0.1, min_lr=0.0):
+    """Learning rate of iteration ``step`` under linear warm-up, then cosine decay.
+
+    It equals what ``network_training.warmup_cosine(optimizer, warmup_steps, total_steps,
+    start_factor, min_lr)`` gives when stepped once per iteration (``LinearLR`` then
+    ``CosineAnnealingLR`` in a ``SequentialLR``), for an optimizer whose lr is ``peak_lr``.
+
+    Args:
+        step: the iteration, counting from 0 (int, 0 <= step <= total_steps).
+        peak_lr: the rate at the end of the warm-up (float > 0).
+        warmup_steps: iterations of warm-up (int >= 1).
+        total_steps: iterations of the whole run (int > warmup_steps).
+        start_factor: the rate of iteration 0 as a fraction of peak_lr (float in (0, 1]).
+        min_lr: the rate at iteration total_steps (float, 0 <= min_lr <= peak_lr).
+
+    Returns:
+        A Python float.
+    """
+    if step < warmup_steps:
+        return peak_lr * (start_factor + (1 - start_factor) * step / warmup_steps)
+    progress = (step - warmup_steps) / (total_steps - warmup_steps)
+    return peak_lr * (1 + math.cos(math.pi * progress)) / 2
+''',
+        },
+        {
+            "bug": (
+                "computes the cosine with torch.cos on a tensor: returns a 0-dim float32 tensor"
+            ),
+            "bug_class": "tensor where a Python float is asked",
+            "mistakes": ("number_type", "return_type", "dtype"),
+            "names": ("python float", ".item()", "float("),
+            "witness": 'differs("warmup_cosine_lr", 10, 0.1, 5, 20)',
+            "source": '''\
+def warmup_cosine_lr(step, peak_lr, warmup_steps, total_steps, start_factor=0.1, min_lr=0.0):
+    """Learning rate of iteration ``step`` under linear warm-up, then cosine decay.
+
+    It equals what ``network_training.warmup_cosine(optimizer, warmup_steps, total_steps,
+    start_factor, min_lr)`` gives when stepped once per iteration (``LinearLR`` then
+    ``CosineAnnealingLR`` in a ``SequentialLR``), for an optimizer whose lr is ``peak_lr``.
+
+    Args:
+        step: the iteration, counting from 0 (int, 0 <= step <= total_steps).
+        peak_lr: the rate at the end of the warm-up (float > 0).
+        warmup_steps: iterations of warm-up (int >= 1).
+        total_steps: iterations of the whole run (int > warmup_steps).
+        start_factor: the rate of iteration 0 as a fraction of peak_lr (float in (0, 1]).
+        min_lr: the rate at iteration total_steps (float, 0 <= min_lr <= peak_lr).
+
+    Returns:
+        A Python float.
+    """
+    if step < warmup_steps:
+        return peak_lr * (start_factor + (1 - start_factor) * step / warmup_steps)
+    progress = torch.tensor((step - warmup_steps) / (total_steps - warmup_steps))
+    return min_lr + (peak_lr - min_lr) * (1 + torch.cos(math.pi * progress)) / 2
+''',
+        },
+    ],
 }

@@ -895,4 +895,135 @@ def train_with_early_stopping(model, train_one_epoch, validation_loss, max_epoch
 ''',
         },
     ],
+    "ex_loss_by_correctness": [
+        {
+            "bug": (
+                "predicts class 1 for a logit >= 0: a logit of exactly 0 counts as class 1"
+            ),
+            "bug_class": "boundary (>= instead of >)",
+            "mistakes": (),
+            "names": ("exactly 0", "logit of 0", "> 0", ">= 0"),
+            "witness": (
+                'differs("loss_by_correctness", torch.tensor([0.0, 2.0, -1.0]), '
+                "torch.tensor([0.0, 1.0, 1.0]))"
+            ),
+            "source": '''\
+def loss_by_correctness(logits, targets):
+    """Accuracy and binary cross entropy of a classifier, and the wrong predictions' part of it.
+
+    Args:
+        logits: float tensor of shape (N,) or (N, 1), one logit per example, N >= 1.
+        targets: float tensor of the same shape holding 0.0 or 1.0.
+
+    A prediction is class 1 when its logit is > 0 and class 0 otherwise (a logit of exactly 0
+    predicts class 0). Per-example losses come from F.binary_cross_entropy_with_logits with
+    reduction="none" (not torch.sigmoid followed by a log, which overflows).
+
+    Returns:
+        A dict of four Python floats:
+        - "accuracy": the share of examples predicted correctly;
+        - "loss": the mean binary cross entropy over all N examples;
+        - "wrong_share": the wrong predictions' share of the summed loss (0.0 if none is wrong);
+        - "mean_loss_wrong": the mean loss of the wrong predictions (nan if none is wrong).
+    """
+    losses = F.binary_cross_entropy_with_logits(logits, targets, reduction="none")
+    wrong = (logits >= 0).to(targets.dtype) != targets
+    wrong_total = losses[wrong].sum().item()
+    return {
+        "accuracy": 1.0 - wrong.float().mean().item(),
+        "loss": losses.mean().item(),
+        "wrong_share": wrong_total / losses.sum().item() if wrong.any() else 0.0,
+        "mean_loss_wrong": losses[wrong].mean().item(),
+    }
+''',
+        },
+        {
+            "bug": (
+                "computes the losses as -log(sigmoid) by hand: a logit of -90 gives log(0) = -inf"
+            ),
+            "bug_class": "forbidden built-in / overflow (sigmoid then log)",
+            "mistakes": ("forbidden",),
+            "names": (
+                "must not call",
+                "torch.sigmoid",
+                "binary_cross_entropy_with_logits",
+                "inf",
+                "overflow",
+            ),
+            "witness": (
+                'differs("loss_by_correctness", torch.tensor([-90.0, 2.0]), torch.tensor([1.0, '
+                "1.0]))"
+            ),
+            "source": '''\
+def loss_by_correctness(logits, targets):
+    """Accuracy and binary cross entropy of a classifier, and the wrong predictions' part of it.
+
+    Args:
+        logits: float tensor of shape (N,) or (N, 1), one logit per example, N >= 1.
+        targets: float tensor of the same shape holding 0.0 or 1.0.
+
+    A prediction is class 1 when its logit is > 0 and class 0 otherwise (a logit of exactly 0
+    predicts class 0). Per-example losses come from F.binary_cross_entropy_with_logits with
+    reduction="none" (not torch.sigmoid followed by a log, which overflows).
+
+    Returns:
+        A dict of four Python floats:
+        - "accuracy": the share of examples predicted correctly;
+        - "loss": the mean binary cross entropy over all N examples;
+        - "wrong_share": the wrong predictions' share of the summed loss (0.0 if none is wrong);
+        - "mean_loss_wrong": the mean loss of the wrong predictions (nan if none is wrong).
+    """
+    probabilities = torch.sigmoid(logits)
+    losses = -(targets * torch.log(probabilities) + (1 - targets) * torch.log(1 - probabilities))
+    wrong = (logits > 0).to(targets.dtype) != targets
+    wrong_total = losses[wrong].sum().item()
+    return {
+        "accuracy": 1.0 - wrong.float().mean().item(),
+        "loss": losses.mean().item(),
+        "wrong_share": wrong_total / losses.sum().item() if wrong.any() else 0.0,
+        "mean_loss_wrong": losses[wrong].mean().item(),
+    }
+''',
+        },
+        {
+            "bug": (
+                "wrong_share divides the wrong predictions' MEAN loss by the mean loss"
+            ),
+            "bug_class": "mean instead of sum",
+            "mistakes": ("mean_sum", "factor"),
+            "names": ("mean instead of sum", "summed loss", "share of the summed", "sum"),
+            "witness": (
+                'differs("loss_by_correctness", torch.tensor([-1.0, 2.0, 3.0]), '
+                "torch.tensor([1.0, 1.0, 1.0]))"
+            ),
+            "source": '''\
+def loss_by_correctness(logits, targets):
+    """Accuracy and binary cross entropy of a classifier, and the wrong predictions' part of it.
+
+    Args:
+        logits: float tensor of shape (N,) or (N, 1), one logit per example, N >= 1.
+        targets: float tensor of the same shape holding 0.0 or 1.0.
+
+    A prediction is class 1 when its logit is > 0 and class 0 otherwise (a logit of exactly 0
+    predicts class 0). Per-example losses come from F.binary_cross_entropy_with_logits with
+    reduction="none" (not torch.sigmoid followed by a log, which overflows).
+
+    Returns:
+        A dict of four Python floats:
+        - "accuracy": the share of examples predicted correctly;
+        - "loss": the mean binary cross entropy over all N examples;
+        - "wrong_share": the wrong predictions' share of the summed loss (0.0 if none is wrong);
+        - "mean_loss_wrong": the mean loss of the wrong predictions (nan if none is wrong).
+    """
+    losses = F.binary_cross_entropy_with_logits(logits, targets, reduction="none")
+    wrong = (logits > 0).to(targets.dtype) != targets
+    return {
+        "accuracy": 1.0 - wrong.float().mean().item(),
+        "loss": losses.mean().item(),
+        "wrong_share": (losses[wrong].mean() / losses.mean()).item() if wrong.any() else 0.0,
+        "mean_loss_wrong": losses[wrong].mean().item(),
+    }
+''',
+        },
+    ],
 }

@@ -923,4 +923,374 @@ class PhoneClassifier:
 ''',
         },
     ],
+    "ex_fit": [
+        {
+            "bug": "steps the scheduler after every batch instead of once per epoch",
+            "bug_class": "scheduler stepped per iteration",
+            "mistakes": (),
+            "names": ("once per epoch", "per epoch", "every batch", "per batch"),
+            "witness": (
+                "differs_call(lambda ns: [(model := nn.Linear(4, 3)), (optimizer := "
+                "torch.optim.SGD(model.parameters(), lr=0.1)), ns.fit(model, optimizer, "
+                "[(torch.randn(6, 4), torch.randint(0, 3, (6,))), (torch.randn(4, 4), "
+                "torch.randint(0, 3, (4,)))], torch.randn(5, 4), torch.randint(0, 3, (5,)), 3, 5,"
+                ' torch.optim.lr_scheduler.StepLR(optimizer, 1, 0.5))["lr"]][-1])'
+            ),
+            "source": '''\
+import copy
+
+
+def fit(model, optimizer, train_loader, val_features, val_labels, max_epochs, patience,
+        scheduler=None, device="cpu"):
+    """Train with per-epoch validation, early stopping and an optional scheduler, on any device.
+
+    Args:
+        model: an nn.Module mapping (batch, features) float32 to (batch, classes) logits.
+        optimizer: a torch.optim optimizer over model's parameters.
+        train_loader: an iterable of (batch_x, batch_y) pairs such as a DataLoader: float32
+            (batch, features) and int64 (batch,) class indices, on the CPU.
+        val_features, val_labels: float32 (rows, features) and int64 (rows,), on the CPU.
+        max_epochs: at most this many epochs run (an int >= 0).
+        patience: stop after this many epochs in a row without a strictly lower validation
+            loss than the best so far (an int >= 1).
+        scheduler: None, or a learning-rate scheduler of optimizer whose step() takes no
+            argument; call it once per epoch, after the epoch's last optimizer step.
+        device: a torch.device or a string such as "cpu" or "cuda": call model.to(device) first
+            and move every batch and the validation tensors there with .to(device).
+
+    Returns:
+        A dict. Four lists hold one Python float per epoch that ran:
+        - "train_loss": the epoch's mean nn.CrossEntropyLoss over the training rows, measured
+          on each batch in training mode (each batch's loss weighted by its number of rows);
+        - "val_loss", "val_accuracy": on the validation rows after the epoch, in evaluation
+          mode and without autograd;
+        - "lr": optimizer.param_groups[0]["lr"] while the epoch trained.
+        And "best_epoch": the 1-based epoch with the lowest validation loss (the first one on
+        ties), 0 if no epoch ran. On return the model holds the weights of best_epoch (its
+        initial weights if no epoch ran) and is in evaluation mode.
+    """
+    model.to(device)
+    loss_function = nn.CrossEntropyLoss()
+    val_x, val_y = val_features.to(device), val_labels.to(device)
+    history = {"train_loss": [], "val_loss": [], "val_accuracy": [], "lr": []}
+    best_loss, best_epoch, epochs_without_improvement = float("inf"), 0, 0
+    best_state = copy.deepcopy(model.state_dict())
+    for epoch in range(1, max_epochs + 1):
+        history["lr"].append(optimizer.param_groups[0]["lr"])
+        model.train()
+        total_loss, total_rows = 0.0, 0
+        for batch_x, batch_y in train_loader:
+            batch_x, batch_y = batch_x.to(device), batch_y.to(device)
+            optimizer.zero_grad()
+            loss = loss_function(model(batch_x), batch_y)
+            loss.backward()
+            optimizer.step()
+            total_loss += loss.item() * len(batch_y)
+            total_rows += len(batch_y)
+            if scheduler is not None:
+                scheduler.step()
+        model.eval()
+        with torch.no_grad():
+            logits = model(val_x)  # (rows, classes)
+            val_loss = loss_function(logits, val_y).item()
+            val_accuracy = (logits.argmax(dim=1) == val_y).float().mean().item()
+        history["train_loss"].append(total_loss / total_rows)
+        history["val_loss"].append(val_loss)
+        history["val_accuracy"].append(val_accuracy)
+        if val_loss < best_loss:
+            best_loss, best_epoch, epochs_without_improvement = val_loss, epoch, 0
+            best_state = copy.deepcopy(model.state_dict())
+        else:
+            epochs_without_improvement += 1
+            if epochs_without_improvement >= patience:
+                break
+    model.load_state_dict(best_state)
+    model.eval()
+    history["best_epoch"] = best_epoch
+    return history
+''',
+        },
+        {
+            "bug": (
+                "stops only when the epochs without improvement EXCEED patience: one epoch too "
+                "many"
+            ),
+            "bug_class": "off by one (patience)",
+            "mistakes": ("off_by_one",),
+            "names": ("off by one", "off-by-one", "patience"),
+            "witness": (
+                "differs_call(lambda ns: [(model := nn.Sequential(nn.Linear(4, 8), nn.ReLU(), "
+                "nn.Dropout(0.5), nn.Linear(8, 3))), ns.fit(model, "
+                "torch.optim.SGD(model.parameters(), lr=0.0), [(torch.randn(6, 4), "
+                "torch.randint(0, 3, (6,))), (torch.randn(4, 4), torch.randint(0, 3, (4,)))], "
+                "torch.randn(5, 4), torch.randint(0, 3, (5,)), 8, 2)][-1])"
+            ),
+            "source": '''\
+import copy
+
+
+def fit(model, optimizer, train_loader, val_features, val_labels, max_epochs, patience,
+        scheduler=None, device="cpu"):
+    """Train with per-epoch validation, early stopping and an optional scheduler, on any device.
+
+    Args:
+        model: an nn.Module mapping (batch, features) float32 to (batch, classes) logits.
+        optimizer: a torch.optim optimizer over model's parameters.
+        train_loader: an iterable of (batch_x, batch_y) pairs such as a DataLoader: float32
+            (batch, features) and int64 (batch,) class indices, on the CPU.
+        val_features, val_labels: float32 (rows, features) and int64 (rows,), on the CPU.
+        max_epochs: at most this many epochs run (an int >= 0).
+        patience: stop after this many epochs in a row without a strictly lower validation
+            loss than the best so far (an int >= 1).
+        scheduler: None, or a learning-rate scheduler of optimizer whose step() takes no
+            argument; call it once per epoch, after the epoch's last optimizer step.
+        device: a torch.device or a string such as "cpu" or "cuda": call model.to(device) first
+            and move every batch and the validation tensors there with .to(device).
+
+    Returns:
+        A dict. Four lists hold one Python float per epoch that ran:
+        - "train_loss": the epoch's mean nn.CrossEntropyLoss over the training rows, measured
+          on each batch in training mode (each batch's loss weighted by its number of rows);
+        - "val_loss", "val_accuracy": on the validation rows after the epoch, in evaluation
+          mode and without autograd;
+        - "lr": optimizer.param_groups[0]["lr"] while the epoch trained.
+        And "best_epoch": the 1-based epoch with the lowest validation loss (the first one on
+        ties), 0 if no epoch ran. On return the model holds the weights of best_epoch (its
+        initial weights if no epoch ran) and is in evaluation mode.
+    """
+    model.to(device)
+    loss_function = nn.CrossEntropyLoss()
+    val_x, val_y = val_features.to(device), val_labels.to(device)
+    history = {"train_loss": [], "val_loss": [], "val_accuracy": [], "lr": []}
+    best_loss, best_epoch, epochs_without_improvement = float("inf"), 0, 0
+    best_state = copy.deepcopy(model.state_dict())
+    for epoch in range(1, max_epochs + 1):
+        history["lr"].append(optimizer.param_groups[0]["lr"])
+        model.train()
+        total_loss, total_rows = 0.0, 0
+        for batch_x, batch_y in train_loader:
+            batch_x, batch_y = batch_x.to(device), batch_y.to(device)
+            optimizer.zero_grad()
+            loss = loss_function(model(batch_x), batch_y)
+            loss.backward()
+            optimizer.step()
+            total_loss += loss.item() * len(batch_y)
+            total_rows += len(batch_y)
+        if scheduler is not None:
+            scheduler.step()
+        model.eval()
+        with torch.no_grad():
+            logits = model(val_x)  # (rows, classes)
+            val_loss = loss_function(logits, val_y).item()
+            val_accuracy = (logits.argmax(dim=1) == val_y).float().mean().item()
+        history["train_loss"].append(total_loss / total_rows)
+        history["val_loss"].append(val_loss)
+        history["val_accuracy"].append(val_accuracy)
+        if val_loss < best_loss:
+            best_loss, best_epoch, epochs_without_improvement = val_loss, epoch, 0
+            best_state = copy.deepcopy(model.state_dict())
+        else:
+            epochs_without_improvement += 1
+            if epochs_without_improvement > patience:
+                break
+    model.load_state_dict(best_state)
+    model.eval()
+    history["best_epoch"] = best_epoch
+    return history
+''',
+        },
+        {
+            "bug": (
+                "validates in training mode (model.eval() only at the very end): dropout is still"
+                " on when the validation loss is measured"
+            ),
+            "bug_class": "evaluation mode missing during validation",
+            "mistakes": (),
+            "names": ("evaluation mode", "eval mode", "model.eval()", "dropout"),
+            "witness": (
+                "differs_call(lambda ns: [(model := nn.Sequential(nn.Linear(4, 8), nn.ReLU(), "
+                "nn.Dropout(0.5), nn.Linear(8, 3))), ns.fit(model, "
+                "torch.optim.SGD(model.parameters(), lr=0.0), [(torch.randn(6, 4), "
+                "torch.randint(0, 3, (6,))), (torch.randn(4, 4), torch.randint(0, 3, (4,)))], "
+                "torch.randn(5, 4), torch.randint(0, 3, (5,)), 3, 5)][-1])"
+            ),
+            "source": '''\
+import copy
+
+
+def fit(model, optimizer, train_loader, val_features, val_labels, max_epochs, patience,
+        scheduler=None, device="cpu"):
+    """Train with per-epoch validation, early stopping and an optional scheduler, on any device.
+
+    Args:
+        model: an nn.Module mapping (batch, features) float32 to (batch, classes) logits.
+        optimizer: a torch.optim optimizer over model's parameters.
+        train_loader: an iterable of (batch_x, batch_y) pairs such as a DataLoader: float32
+            (batch, features) and int64 (batch,) class indices, on the CPU.
+        val_features, val_labels: float32 (rows, features) and int64 (rows,), on the CPU.
+        max_epochs: at most this many epochs run (an int >= 0).
+        patience: stop after this many epochs in a row without a strictly lower validation
+            loss than the best so far (an int >= 1).
+        scheduler: None, or a learning-rate scheduler of optimizer whose step() takes no
+            argument; call it once per epoch, after the epoch's last optimizer step.
+        device: a torch.device or a string such as "cpu" or "cuda": call model.to(device) first
+            and move every batch and the validation tensors there with .to(device).
+
+    Returns:
+        A dict. Four lists hold one Python float per epoch that ran:
+        - "train_loss": the epoch's mean nn.CrossEntropyLoss over the training rows, measured
+          on each batch in training mode (each batch's loss weighted by its number of rows);
+        - "val_loss", "val_accuracy": on the validation rows after the epoch, in evaluation
+          mode and without autograd;
+        - "lr": optimizer.param_groups[0]["lr"] while the epoch trained.
+        And "best_epoch": the 1-based epoch with the lowest validation loss (the first one on
+        ties), 0 if no epoch ran. On return the model holds the weights of best_epoch (its
+        initial weights if no epoch ran) and is in evaluation mode.
+    """
+    model.to(device)
+    loss_function = nn.CrossEntropyLoss()
+    val_x, val_y = val_features.to(device), val_labels.to(device)
+    history = {"train_loss": [], "val_loss": [], "val_accuracy": [], "lr": []}
+    best_loss, best_epoch, epochs_without_improvement = float("inf"), 0, 0
+    best_state = copy.deepcopy(model.state_dict())
+    for epoch in range(1, max_epochs + 1):
+        history["lr"].append(optimizer.param_groups[0]["lr"])
+        model.train()
+        total_loss, total_rows = 0.0, 0
+        for batch_x, batch_y in train_loader:
+            batch_x, batch_y = batch_x.to(device), batch_y.to(device)
+            optimizer.zero_grad()
+            loss = loss_function(model(batch_x), batch_y)
+            loss.backward()
+            optimizer.step()
+            total_loss += loss.item() * len(batch_y)
+            total_rows += len(batch_y)
+        if scheduler is not None:
+            scheduler.step()
+        with torch.no_grad():
+            logits = model(val_x)  # (rows, classes)
+            val_loss = loss_function(logits, val_y).item()
+            val_accuracy = (logits.argmax(dim=1) == val_y).float().mean().item()
+        history["train_loss"].append(total_loss / total_rows)
+        history["val_loss"].append(val_loss)
+        history["val_accuracy"].append(val_accuracy)
+        if val_loss < best_loss:
+            best_loss, best_epoch, epochs_without_improvement = val_loss, epoch, 0
+            best_state = copy.deepcopy(model.state_dict())
+        else:
+            epochs_without_improvement += 1
+            if epochs_without_improvement >= patience:
+                break
+    model.load_state_dict(best_state)
+    model.eval()
+    history["best_epoch"] = best_epoch
+    return history
+''',
+        },
+    ],
+    "ex_confused_pairs": [
+        {
+            "bug": "keeps the diagonal: correct predictions are listed as confusions",
+            "bug_class": "diagonal not excluded",
+            "mistakes": (),
+            "names": (
+                "diagonal",
+                "off the diagonal",
+                "true_class != predicted",
+                "correct predictions",
+            ),
+            "witness": (
+                'differs("confused_pairs", torch.tensor([[3, 1, 2], [1, 0, 0], [0, 2, 4]]))'
+            ),
+            "source": '''\
+def confused_pairs(confusion):
+    """The off-diagonal cells of a confusion matrix, most frequent first.
+
+    Args:
+        confusion: int64 tensor (C, C) with C >= 1; confusion[t, p] counts the rows of true
+            class t predicted as class p (as `evaluate` returns it).
+
+    Returns:
+        A list of (true_class, predicted_class, count) tuples of Python ints, one for every
+        cell off the diagonal with a count above 0, the largest count first; equal counts are
+        ordered by true class, then by predicted class. An empty list when there are no
+        mistakes (a diagonal matrix, or C = 1).
+    """
+    pairs = []
+    for true_class in range(confusion.shape[0]):
+        for predicted in range(confusion.shape[1]):
+            count = int(confusion[true_class, predicted])
+            if count > 0:
+                pairs.append((true_class, predicted, count))
+    return sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))
+''',
+        },
+        {
+            "bug": (
+                "sorts the tuples by (count, true, predicted) with reverse=True: equal counts "
+                "come out in descending class order"
+            ),
+            "bug_class": "ties ordered the wrong way",
+            "mistakes": (),
+            "names": ("equal counts", "ties", "true class, then"),
+            "witness": (
+                'differs("confused_pairs", torch.tensor([[3, 1, 2], [1, 0, 0], [0, 2, 4]]))'
+            ),
+            "source": '''\
+def confused_pairs(confusion):
+    """The off-diagonal cells of a confusion matrix, most frequent first.
+
+    Args:
+        confusion: int64 tensor (C, C) with C >= 1; confusion[t, p] counts the rows of true
+            class t predicted as class p (as `evaluate` returns it).
+
+    Returns:
+        A list of (true_class, predicted_class, count) tuples of Python ints, one for every
+        cell off the diagonal with a count above 0, the largest count first; equal counts are
+        ordered by true class, then by predicted class. An empty list when there are no
+        mistakes (a diagonal matrix, or C = 1).
+    """
+    pairs = []
+    for true_class in range(confusion.shape[0]):
+        for predicted in range(confusion.shape[1]):
+            count = int(confusion[true_class, predicted])
+            if true_class != predicted and count > 0:
+                pairs.append((true_class, predicted, count))
+    return sorted(pairs, key=lambda pair: (pair[2], pair[0], pair[1]), reverse=True)
+''',
+        },
+        {
+            "bug": (
+                "keeps each count as a 0-dim tensor (confusion[t, p] without .item() or int())"
+            ),
+            "bug_class": "tensor where a Python int is asked",
+            "mistakes": ("number_type", "return_type"),
+            "names": ("python int", ".item()", "int("),
+            "witness": (
+                'differs("confused_pairs", torch.tensor([[3, 1, 2], [1, 0, 0], [0, 2, 4]]))'
+            ),
+            "source": '''\
+def confused_pairs(confusion):
+    """The off-diagonal cells of a confusion matrix, most frequent first.
+
+    Args:
+        confusion: int64 tensor (C, C) with C >= 1; confusion[t, p] counts the rows of true
+            class t predicted as class p (as `evaluate` returns it).
+
+    Returns:
+        A list of (true_class, predicted_class, count) tuples of Python ints, one for every
+        cell off the diagonal with a count above 0, the largest count first; equal counts are
+        ordered by true class, then by predicted class. An empty list when there are no
+        mistakes (a diagonal matrix, or C = 1).
+    """
+    pairs = []
+    for true_class in range(confusion.shape[0]):
+        for predicted in range(confusion.shape[1]):
+            count = confusion[true_class, predicted]
+            if true_class != predicted and count > 0:
+                pairs.append((true_class, predicted, count))
+    return sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))
+''',
+        },
+    ],
 }
