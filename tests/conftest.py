@@ -13,3 +13,18 @@ CHAPTERS = chapters(ROOT)
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def pytest_collection_modifyitems(config, items):
+    """Leave out the tests marked ``feedback`` unless ``-m`` names that marker.
+
+    They measure the checks against issue 15's targets (minutes, and they fail until the checks
+    meet them), so the normal run, ``-m "not browser"`` included, does not collect them; run them
+    with ``python -m pytest tests/test_feedback_quality.py -m feedback -n 0``.
+    """
+    if "feedback" in (config.getoption("markexpr") or ""):
+        return
+    left_out = [item for item in items if item.get_closest_marker("feedback")]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker("feedback")]
