@@ -47,10 +47,21 @@ def _save_tensor(tensor: torch.Tensor) -> tuple:
 
 
 def _restore_tensor(tensor, data, requires_grad, grad) -> None:
-    tensor.data = data.clone()
-    if tensor.is_leaf:
-        tensor.requires_grad_(requires_grad)
-        tensor.grad = grad
+    # An untouched tensor is left alone: writing to a base (even through .data) forbids autograd
+    # any use of its views made under no_grad (ch03: `weights_0 = layer.weight[0]`).
+    try:
+        with torch.no_grad():
+            unchanged = (tensor.shape == data.shape and tensor.dtype == data.dtype
+                         and torch.equal(tensor.detach(), data))
+            if not unchanged:
+                tensor.data = data.clone()
+        if tensor.is_leaf:
+            if tensor.requires_grad != requires_grad:
+                tensor.requires_grad_(requires_grad)
+            if tensor.grad is not None or grad is not None:
+                tensor.grad = grad
+    except RuntimeError:  # a no_grad view whose base was written: autograd refuses to touch it
+        pass
 
 
 def _save_module(module: nn.Module) -> tuple:
@@ -61,8 +72,19 @@ def _save_module(module: nn.Module) -> tuple:
 
 
 def _restore_module(module, state, parts, parameters) -> None:
+    # only the entries that changed are written back: a write in place (even under no_grad)
+    # forbids autograd any use of that tensor's views made under no_grad (ch03's
+    # `weights_0 = layer.weight[0]`), so untouched weights must stay untouched
+    current = module.state_dict()  # detached aliases of the parameters and buffers
+    same_layout = current.keys() == state.keys() and all(
+        current[k].shape == v.shape and current[k].dtype == v.dtype for k, v in state.items())
     with torch.no_grad():
-        module.load_state_dict(state)
+        if not same_layout:
+            module.load_state_dict(state)
+        else:
+            for key, saved in state.items():
+                if not torch.equal(current[key], saved):
+                    current[key].copy_(saved)
     for part, training, hooks, pre_hooks in parts:
         part.training = training
         part._forward_hooks.clear()

@@ -278,6 +278,24 @@ def test_begin_and_end_put_the_notebook_state_back():
     assert torch.equal(torch.rand(1), expected_draw)
 
 
+def test_begin_and_end_leave_views_made_under_no_grad_usable():
+    import torch
+
+    layer = torch.nn.Linear(3, 4)
+    with torch.no_grad():
+        first_row = layer.weight[0]  # a view of a parameter, as ch03's neuron demo makes one
+    namespace = {"layer": layer, "first_row": first_row}
+    for changed in (False, True):
+        feedback_probe.begin(namespace, [])
+        if changed:
+            with torch.no_grad():
+                layer.bias.add_(1.0)
+        feedback_probe.end(namespace)
+    assert first_row.is_leaf and torch.equal(first_row, layer.weight[0])
+    feedback_probe.begin(namespace, [])  # saving it again must not raise either
+    feedback_probe.end(namespace)
+
+
 # -- the measurement (minutes; fails until the checks meet issue 15's targets) ------------------
 
 @pytest.fixture(scope="module")
