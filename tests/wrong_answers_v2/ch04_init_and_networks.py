@@ -245,7 +245,7 @@ def make_mlp(layer_sizes, activation=nn.ReLU):
             "bug": "appends the activation class itself instead of an instance: Sequential raises",
             "bug_class": "raises (class instead of instance)",
             "mistakes": ("raised",),
-            "names": ("TypeError", "activation()"),
+            "names": ("activation()", "an instance", "instance of"),
             "witness": 'differs("make_mlp", [3, 4, 5, 2])',
             "source": '''\
 def make_mlp(layer_sizes, activation=nn.ReLU):

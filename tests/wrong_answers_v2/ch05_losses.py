@@ -182,7 +182,12 @@ def huber_loss(prediction, target, delta=1.0, reduction="mean"):
             "bug": "always returns the mean: the reduction argument is ignored",
             "bug_class": "ignores an argument (reduction)",
             "mistakes": ("mean_sum",),
-            "names": ("reduction", "sum"),
+            "names": (
+                "reduction argument",
+                "reduction is ignored",
+                "ignores reduction",
+                "mean instead of sum",
+            ),
             "witness": (
                 'differs("huber_loss", torch.tensor([0.0, 1.0, 4.0]), torch.tensor([0.5, -2.0, '
                 '0.0]), delta=2.0, reduction="sum")'

@@ -983,7 +983,14 @@ def lr_range_test(model, optimizer, loss_function, batches, min_lr, max_lr, num_
             ),
             "bug_class": "off by one in the schedule",
             "mistakes": ("off_by_one",),
-            "names": ("off by one", "off-by-one", "num_steps - 1", "max_lr"),
+            "names": (
+                "off by one",
+                "off-by-one",
+                "num_steps - 1",
+                "last rate",
+                "reach max_lr",
+                "ends at max_lr",
+            ),
             "witness": (
                 "differs_call(lambda ns: ns.lr_range_test(nn.Linear(2, 1), "
                 "torch.optim.SGD(nn.Linear(2, 1).parameters(), lr=1.0), nn.MSELoss(), "
@@ -1106,7 +1113,12 @@ def lr_range_test(model, optimizer, loss_function, batches, min_lr, max_lr, num_
             "bug": "the warm-up starts from 0 instead of start_factor * peak_lr",
             "bug_class": "wrong starting point of the warm-up",
             "mistakes": (),
-            "names": ("start_factor",),
+            "names": (
+                "starts at start_factor",
+                "start_factor * peak_lr",
+                "not at 0",
+                "starts from 0",
+            ),
             "witness": 'differs("warmup_cosine_lr", 2, 0.1, 5, 20)',
             "source": '''\
 def warmup_cosine_lr(step, peak_lr, warmup_steps, total_steps, start_factor=0.1, min_lr=0.0):
@@ -1137,7 +1149,13 @@ def warmup_cosine_lr(step, peak_lr, warmup_steps, total_steps, start_factor=0.1,
             "bug": "the cosine decays from peak_lr to 0 and ignores min_lr",
             "bug_class": "term left out (min_lr)",
             "mistakes": (),
-            "names": ("min_lr",),
+            "names": (
+                "ends at min_lr",
+                "min_lr +",
+                "decays to min_lr",
+                "down to min_lr",
+                "ignores min_lr",
+            ),
             "witness": 'differs("warmup_cosine_lr", 15, 0.1, 5, 20, 0.1, 0.01)',
             "source": '''\
 def warmup_cosine_lr(step, peak_lr, warmup_steps, total_steps, start_factor=0.1, min_lr=0.0):

@@ -1017,7 +1017,13 @@ def fit(model, optimizer, train_loader, val_features, val_labels, max_epochs, pa
             ),
             "bug_class": "off by one (patience)",
             "mistakes": ("off_by_one",),
-            "names": ("off by one", "off-by-one", "patience"),
+            "names": (
+                "off by one",
+                "off-by-one",
+                "one epoch late",
+                "one epoch too many",
+                "reaches patience",
+            ),
             "witness": (
                 "differs_call(lambda ns: [(model := nn.Sequential(nn.Linear(4, 8), nn.ReLU(), "
                 "nn.Dropout(0.5), nn.Linear(8, 3))), ns.fit(model, "
