@@ -196,7 +196,7 @@ def exercise(name: str, function, cases: str = "visible", seed: int | None = Non
 
 def progress(chapter: str | None = None) -> None:
     """Print the chapter's exercises with their status (visible checks re-run quietly)."""
-    print(_progress.table(sys._getframe(1).f_globals, chapter))
+    print(_progress.table(sys._getframe(1).f_globals, chapter) + "\n", end="")
 
 
 def setup_notebook() -> None:

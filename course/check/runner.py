@@ -126,5 +126,5 @@ def run_exercise(name: str, function, cases: str = "visible", seed: int | None =
             raise error.with_traceback(_student_frames(error))
         raise CheckFailure(report.line)
     if cases == "visible":
-        print(passed_line(exercise, report.cases))
+        print(passed_line(exercise, report.cases) + "\n", end="")  # one write: one output
     return None
