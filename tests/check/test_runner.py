@@ -71,7 +71,8 @@ def test_the_report_prefers_the_smallest_failure_that_names_the_mistake():
 
 
 def test_hidden_checks_without_the_graders_references_fail_loudly():
-    with pytest.raises(Exception, match="only in the grader"):
+    with pytest.raises(CheckFailure, match="only in the grader") as raised:
         checks.exercise("dice_rolls", dice_rolls, cases="hidden", seed=3)
+    assert len(raised.value._render_traceback_()) == 1
     with pytest.raises(ValueError):
         runner.check(find("dice_rolls"), dice_rolls, "hidden", None)
