@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 from course.assign import references
-from course.assign.lint import is_test_cell, test_cell_problem, uses_checker
+from course.assign.lint import is_test_cell, uses_checker, violation
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER_PATTERN = re.compile(r"^ch\d\d_[a-z0-9_]+$")
@@ -99,7 +99,7 @@ def lint_source(path: Path) -> None:
             raise BuildError(f"{where}: solution cell without ### BEGIN SOLUTION")
     if uses_checker(nb.cells):
         for index, cell in enumerate(nb.cells):
-            problem = test_cell_problem(cell.source) if is_test_cell(cell) else None
+            problem = violation(cell.source) if is_test_cell(cell) else None
             if problem:
                 grade_id = cell.metadata["nbgrader"]["grade_id"]
                 raise BuildError(f"{rel}: cell {index} ({grade_id}): {problem}")

@@ -58,7 +58,7 @@ def _problem(node: ast.stmt, hidden: set[int]) -> str | None:
     return None
 
 
-def test_cell_problem(source: str) -> str | None:
+def violation(source: str) -> str | None:
     """A one-line problem with a converted chapter's test cell source, or None."""
     try:
         tree = ast.parse(source)
