@@ -250,18 +250,35 @@ def _first_column(batches) -> list[float]:
     return [float(v) for batch in batches for v in batch[0][:, 0].tolist()]
 
 
-def original_order(case, observation, reference):
+def _orders(observation, reference):
+    """(epoch 1, epoch 2, expected epoch 1, expected epoch 2) sample orders, or None."""
     got, want = observation.get("value"), reference.get("value")
     if not isinstance(got, Obj) or got.type != "DataLoader":
         return None
-    order, expected = _first_column(got.fields["epoch 1"]), _first_column(want.fields["epoch 1"])
-    if len(order) > 2 and order == sorted(order) and expected != sorted(expected):
+    return tuple(_first_column(value.fields[f"epoch {epoch}"]) for value in (got, want)
+                 for epoch in (1, 2))
+
+
+def original_order(case, observation, reference):
+    first, _, expected, _ = _orders(observation, reference)
+    if len(first) > 2 and first == sorted(first) and expected != sorted(expected):
         return "the samples come in their original order: shuffle them (shuffle=True)"
-    second = _first_column(got.fields["epoch 2"])
-    if len(order) > 2 and order == second and expected != _first_column(want.fields["epoch 2"]):
+    return None
+
+
+def same_order_every_epoch(case, observation, reference):
+    first, second, expected, expected_second = _orders(observation, reference)
+    if len(first) > 2 and first == second and first != sorted(first) \
+            and expected != expected_second:
         return ("every epoch serves the samples in the same order: the loader must reshuffle "
                 "each epoch (one generator, seeded once)")
-    if sorted(order) == sorted(expected) and order != expected:
+    return None
+
+
+def order_from_elsewhere(case, observation, reference):
+    first, second, expected, _ = _orders(observation, reference)
+    if first != sorted(first) and first != second and sorted(first) == sorted(expected) \
+            and first != expected:
         return ("the right samples in another order: the shuffling must come from the "
                 "DataLoader's own torch.Generator seeded with `seed` (generator=...), not from "
                 "the global random generator")
@@ -270,7 +287,8 @@ def original_order(case, observation, reference):
 
 MAKE_LOADER = Exercise(
     "make_loader", 6, CHAPTER, 2, loader_cases,
-    Contract(params=("features", "targets", "batch_size", "seed"), explanations=(original_order,),
+    Contract(params=("features", "targets", "batch_size", "seed"),
+             explanations=(original_order, same_order_every_epoch, order_from_elsewhere),
              second_call_hint="the order must come only from `seed`: give the DataLoader its "
                               "own torch.Generator seeded with `seed`"),
     convert=batches_of_two_epochs)
