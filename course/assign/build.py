@@ -157,10 +157,26 @@ def generate_release(chapter: str, out: Path, root: Path = ROOT) -> Path:
     return target / f"{chapter}.ipynb"
 
 
+def _adjacent_streams_merged(outputs: list) -> list:
+    """One output per run of same-stream text: how a print is split depends on flush timing."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if output.output_type == "stream" and previous is not None \
+                and previous.output_type == "stream" and previous.name == output.name:
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def _normalise_solution(path: Path) -> None:
-    """Drop what changes between identical runs (widget model ids) so rebuilds are stable."""
+    """Drop what changes between identical runs (widget model ids, how a print was split into
+    stream messages) so rebuilds are stable."""
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _adjacent_streams_merged(cell.outputs)
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)
     nb.metadata.pop("widgets", None)
