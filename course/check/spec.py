@@ -6,7 +6,7 @@ cases (recorded for the visible cases, computed by the grader for the hidden one
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,6 @@ class Exercise:
 
     Attributes:
         name: the function's name in the notebook (``dice_rolls``).
-        number: its number in the chapter (Exercise 3).
         chapter: the chapter folder name (``ch01_tensors``).
         points: the points of its test cell (must match the notebook).
         cases: ``cases(seed, hidden)`` returns the cases; visible ones are small.
@@ -74,10 +73,10 @@ class Exercise:
             observations keyed by a label the message uses (``{"parameter.grad after ...": ...}``).
         describe: a short text for a case's arguments in messages; default from ``params``.
         visible_seed: the seed of the visible cases.
+        number: its number in the chapter (Exercise 3), set by ``numbered``.
     """
 
     name: str
-    number: int
     chapter: str
     points: int
     cases: Callable[[int, bool], list[Case]]
@@ -87,6 +86,7 @@ class Exercise:
     observe: Callable | None = None
     describe: Callable[[Case], str] | None = None
     visible_seed: int = 0
+    number: int = 0
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -97,3 +97,8 @@ class Exercise:
     def grade_id(self) -> str:
         """The nbgrader grade_id of the exercise's test cell."""
         return f"test_{self.name}"
+
+
+def numbered(*exercises: Exercise) -> tuple[Exercise, ...]:
+    """A chapter's exercises in notebook order, each numbered by its position (1, 2, ...)."""
+    return tuple(replace(exercise, number=index) for index, exercise in enumerate(exercises, 1))

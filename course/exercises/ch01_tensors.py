@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from course.check.cases import generator, integers, normal
-from course.check.spec import Case, Contract, Exercise
+from course.check.spec import Case, Contract, Exercise, numbered
 
 CHAPTER = "ch01_tensors"
 
@@ -48,7 +48,7 @@ def zero_rolls(case, observation, reference):
 
 
 DICE_ROLLS = Exercise(
-    "dice_rolls", 1, CHAPTER, 2, dice_cases,
+    "dice_rolls", CHAPTER, 2, dice_cases,
     Contract(params=("num_rolls", "seed"), explanations=(no_six, zero_rolls),
              second_call_hint="the rolls must depend only on `seed`: call "
                               "torch.manual_seed(seed) inside the function, right before "
@@ -67,7 +67,7 @@ def pixel_cases(seed: int, hidden: bool) -> list[Case]:
 
 
 NORMALIZE_PIXELS = Exercise(
-    "normalize_pixels", 2, CHAPTER, 1, pixel_cases, Contract(params=("image",)))
+    "normalize_pixels", CHAPTER, 1, pixel_cases, Contract(params=("image",)))
 
 
 # ------------------------------------------------------------------ 3. snapshot
@@ -109,7 +109,7 @@ def shared_memory(case, observation, reference):
 
 
 SNAPSHOT = Exercise(
-    "snapshot", 3, CHAPTER, 2, snapshot_cases,
+    "snapshot", CHAPTER, 2, snapshot_cases,
     Contract(params=("tensor",), explanations=(shared_memory,)), observe=memory_links)
 
 
@@ -140,7 +140,7 @@ def scaled_columns(case, observation, reference):
 
 
 SCALE_ROWS_ = Exercise(
-    "scale_rows_", 4, CHAPTER, 2, scale_cases,
+    "scale_rows_", CHAPTER, 2, scale_cases,
     Contract(params=("matrix", "factors"), modifies=("matrix",), returns_argument="matrix",
              explanations=(scaled_columns,)))
 
@@ -160,7 +160,7 @@ def score_cases(seed: int, hidden: bool) -> list[Case]:
 
 
 PAIRWISE_SCORES = Exercise(
-    "pairwise_scores", 5, CHAPTER, 2, score_cases,
+    "pairwise_scores", CHAPTER, 2, score_cases,
     Contract(params=("queries", "keys"), atol=1e-5))
 
 
@@ -190,7 +190,7 @@ def later_tie(case, observation, reference):
 
 
 BEST_PER_SUBJECT = Exercise(
-    "best_per_subject", 6, CHAPTER, 1, best_cases,
+    "best_per_subject", CHAPTER, 1, best_cases,
     Contract(params=("scores",), explanations=(later_tie,)))
 
 
@@ -222,7 +222,7 @@ def means_along_columns(case, observation, reference):
 
 
 CENTER_ROWS = Exercise(
-    "center_rows", 7, CHAPTER, 2, center_cases,
+    "center_rows", CHAPTER, 2, center_cases,
     Contract(params=("x",), atol=1e-5, explanations=(means_along_columns,)))
 
 
@@ -264,7 +264,7 @@ def single_values(case, observation, reference):
 
 
 ROWS_WHERE = Exercise(
-    "rows_where", 8, CHAPTER, 2, rows_cases,
+    "rows_where", CHAPTER, 2, rows_cases,
     Contract(params=("data", "column", "threshold"),
              explanations=(kept_equal_rows, single_values)))
 
@@ -281,7 +281,7 @@ def flatten_cases(seed: int, hidden: bool) -> list[Case]:
 
 
 FLATTEN_CHANNELS_FIRST = Exercise(
-    "flatten_channels_first", 9, CHAPTER, 3, flatten_cases, Contract(params=("images",)))
+    "flatten_channels_first", CHAPTER, 3, flatten_cases, Contract(params=("images",)))
 
 
 # ------------------------------------------------------------------ 10. batch_samples
@@ -299,8 +299,8 @@ def batch_cases(seed: int, hidden: bool) -> list[Case]:
 
 
 BATCH_SAMPLES = Exercise(
-    "batch_samples", 10, CHAPTER, 1, batch_cases, Contract(params=("samples",)))
+    "batch_samples", CHAPTER, 1, batch_cases, Contract(params=("samples",)))
 
 
-EXERCISES = (DICE_ROLLS, NORMALIZE_PIXELS, SNAPSHOT, SCALE_ROWS_, PAIRWISE_SCORES,
+EXERCISES = numbered(DICE_ROLLS, NORMALIZE_PIXELS, SNAPSHOT, SCALE_ROWS_, PAIRWISE_SCORES,
              BEST_PER_SUBJECT, CENTER_ROWS, ROWS_WHERE, FLATTEN_CHANNELS_FIRST, BATCH_SAMPLES)

@@ -14,7 +14,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from course.check.cases import generator, integers, normal
-from course.check.spec import Case, Contract, Exercise
+from course.check.spec import Case, Contract, Exercise, numbered
 from course.check.values import Obj, show, to_plain
 
 CHAPTER = "ch02_autograd"
@@ -56,7 +56,7 @@ def derivative_cases(seed: int, hidden: bool) -> list[Case]:
 
 
 POINTWISE_DERIVATIVE = Exercise(
-    "pointwise_derivative", 1, CHAPTER, 1, derivative_cases,
+    "pointwise_derivative", CHAPTER, 1, derivative_cases,
     Contract(params=("function", "points"), atol=1e-5,
              sizes=lambda case: {"N": case.args[1].numel()}, reductions=("N",)),
     build=lambda args: (FUNCTIONS[args[0]], args[1]),
@@ -128,7 +128,7 @@ def returned_alias(case, observation, reference):
 
 
 FRESH_GRADIENT = Exercise(
-    "fresh_gradient", 2, CHAPTER, 2, fresh_cases,
+    "fresh_gradient", CHAPTER, 2, fresh_cases,
     Contract(params=("parameter", "loss_function"), atol=1e-5,
              explanations=(stale_gradient_added, gradients_pile_up, returned_alias)),
     build=build_parameter, observe=gradient_afterwards,
@@ -152,7 +152,7 @@ def neuron_cases(seed: int, hidden: bool) -> list[Case]:
 
 
 NEURON_GRADIENTS = Exercise(
-    "neuron_gradients", 3, CHAPTER, 2, neuron_cases,
+    "neuron_gradients", CHAPTER, 2, neuron_cases,
     Contract(params=("inputs", "targets", "weight", "bias"), atol=1e-9, rtol=1e-7,
              forbidden=("torch.Tensor.backward", "torch.autograd.backward",
                         "torch.autograd.grad"),
@@ -191,7 +191,7 @@ def climbing(case, observation, reference):
 
 
 GRADIENT_DESCENT = Exercise(
-    "gradient_descent", 4, CHAPTER, 2, descent_cases,
+    "gradient_descent", CHAPTER, 2, descent_cases,
     Contract(params=("loss_function", "start", "learning_rate", "num_steps"),
              returns=("final_point", "losses"), atol=1e-5, rtol=1e-4,
              forbidden=("torch.optim.Optimizer.__init__",), explanations=(climbing,)),
@@ -210,7 +210,7 @@ def conversion_cases(seed: int, hidden: bool) -> list[Case]:
 
 
 TO_TRAINING_TENSORS = Exercise(
-    "to_training_tensors", 5, CHAPTER, 1, conversion_cases,
+    "to_training_tensors", CHAPTER, 1, conversion_cases,
     Contract(params=("features", "targets"), returns=("features_tensor", "targets_tensor")))
 
 
@@ -286,7 +286,7 @@ def order_from_elsewhere(case, observation, reference):
 
 
 MAKE_LOADER = Exercise(
-    "make_loader", 6, CHAPTER, 2, loader_cases,
+    "make_loader", CHAPTER, 2, loader_cases,
     Contract(params=("features", "targets", "batch_size", "seed"),
              explanations=(original_order, same_order_every_epoch, order_from_elsewhere),
              second_call_hint="the order must come only from `seed`: give the DataLoader its "
@@ -343,7 +343,7 @@ def _describe_training(case) -> str:
 
 
 TRAIN_MODEL = Exercise(
-    "train_model", 7, CHAPTER, 3, training_cases,
+    "train_model", CHAPTER, 3, training_cases,
     Contract(params=("model", "loader", "num_epochs", "learning_rate"), atol=1e-5, rtol=1e-4,
              sizes=lambda case: {"the number of batches":
                                  math.ceil(len(case.args[0]) / case.args[2])},
@@ -404,7 +404,7 @@ def every_pair(case, observation, reference):
 
 
 EVALUATE = Exercise(
-    "evaluate", 8, CHAPTER, 2, evaluation_cases,
+    "evaluate", CHAPTER, 2, evaluation_cases,
     Contract(params=("model", "features", "targets"), returns=("mse", "predictions"),
              atol=1e-5, rtol=1e-4, explanations=(built_graph, every_pair)),
     build=build_model, observe=evaluation_side_effects,
@@ -412,5 +412,5 @@ EVALUATE = Exercise(
                            f"features={show(case.args[2])}, targets={show(case.args[3])}"))
 
 
-EXERCISES = (POINTWISE_DERIVATIVE, FRESH_GRADIENT, NEURON_GRADIENTS, GRADIENT_DESCENT,
+EXERCISES = numbered(POINTWISE_DERIVATIVE, FRESH_GRADIENT, NEURON_GRADIENTS, GRADIENT_DESCENT,
              TO_TRAINING_TENSORS, MAKE_LOADER, TRAIN_MODEL, EVALUATE)

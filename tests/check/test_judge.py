@@ -12,7 +12,7 @@ MATRIX = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])  # (2, 3)
 
 def verdict(function, solution, case=None, **contract):
     case = case or Case((MATRIX.clone(),))
-    spec = Exercise("row_sums", 1, "ch99_test", 1, lambda seed, hidden: [case],
+    spec = Exercise("row_sums", "ch99_test", 1, lambda seed, hidden: [case],
                     Contract(params=("x",), **contract))
     reference = probe(spec, solution, case).observation
     return judge(spec.contract, case, probe(spec, function, case).observation, reference)

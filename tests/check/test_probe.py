@@ -10,7 +10,7 @@ CASE = Case((torch.tensor([1.0, 2.0, 3.0]),))
 
 
 def exercise(**contract) -> Exercise:
-    return Exercise("double", 1, "ch99_test", 1, lambda seed, hidden: [CASE],
+    return Exercise("double", "ch99_test", 1, lambda seed, hidden: [CASE],
                     Contract(params=("x",), **contract))
 
 
