@@ -4,7 +4,7 @@ Entry points: ``build.build`` (``python -m course build``), ``sync.check`` (``ch
 and solutions in sync with source, nothing secret leaked) and ``start.start`` (``start``: copy the
 student notebooks into a work folder, never overwriting). ``build`` also holds the course's
 layout (``ROOT``, ``chapters``, ``resolve``, ``notebook_path``); ``lint`` checks converted test
-cells, ``references`` installs the visible references a build records and tells when they are
+cells, ``recorded`` installs the visible references a build records and tells when they are
 out of date.
 
 Imports: nbgrader, nbformat and, to execute solutions, ``course.grade.polling``; never the

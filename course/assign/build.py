@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.assign import references
+from course.assign import recorded
 from course.assign.lint import is_test_cell, uses_checker, violation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -235,23 +235,23 @@ def generate_solution(chapter: str, out: Path, root: Path = ROOT) -> Path:
         config.Execute.timeout = SOLUTION_TIMEOUT_S
         with Gradebook(config.CourseDirectory.db_url) as gradebook:
             gradebook.update_or_create_assignment(chapter)
-        recorded = scratch / "references"
-        previous = os.environ.get(references.RECORD_ENV)
-        os.environ[references.RECORD_ENV] = str(recorded)  # the kernel inherits it
+        recording = scratch / "references"
+        previous = os.environ.get(recorded.RECORD_ENV)
+        os.environ[recorded.RECORD_ENV] = str(recording)  # the kernel inherits it
         try:
             _run_converter(GenerateSolution, chapter, config)
         finally:
             if previous is None:
-                os.environ.pop(references.RECORD_ENV, None)
+                os.environ.pop(recorded.RECORD_ENV, None)
             else:
-                os.environ[references.RECORD_ENV] = previous
+                os.environ[recorded.RECORD_ENV] = previous
         built = scratch / "solutions" / chapter / f"{chapter}.ipynb"
         if not built.exists():
             raise BuildError(f"source/{chapter}/{chapter}.ipynb: executing the solution failed "
                              "(run it in JupyterLab to see the error)")
         _normalise_solution(built)
         _raise_on_error_outputs(built, chapter)
-        references.install(recorded / f"{chapter}.json", chapter,
+        recorded.install(recording / f"{chapter}.json", chapter,
                            nbformat.read(notebook_path(chapter, root=root), as_version=4), root)
         target = out / chapter
         if target.exists():

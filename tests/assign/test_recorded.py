@@ -1,11 +1,11 @@
-"""course/assign/references.py: recorded references are installed with a fingerprint and
+"""course/assign/recorded.py: recorded references are installed with a fingerprint and
 ``course check`` reports them missing, stale or out of date without running anything."""
 
 import json
 
 import nbformat
 
-from course.assign import references
+from course.assign import recorded
 from course.assign.sync import check_chapter
 from tests.chapter_factory import make_root, tiny_notebook
 from tests.conftest import ROOT
@@ -22,37 +22,37 @@ def converted(tmp_path):
 def test_install_adds_the_fingerprint_and_problems_follow_the_sources(tmp_path):
     root, nb = converted(tmp_path)
     label = "course/exercises/references/ch99_tiny.json"
-    assert references.problems("ch99_tiny", nb, root) == [
+    assert recorded.problems("ch99_tiny", nb, root) == [
         f"{label}: missing; run python -m course build ch99_tiny"]
-    recorded = tmp_path / "recorded.json"
-    recorded.write_text(json.dumps({"chapter": "ch99_tiny", "exercises": {}}))
-    target = references.install(recorded, "ch99_tiny", nb, root)
-    assert json.loads(target.read_text())["source_sha256"] == references.fingerprint(
+    recording = tmp_path / "recorded.json"
+    recording.write_text(json.dumps({"chapter": "ch99_tiny", "exercises": {}}))
+    target = recorded.install(recording, "ch99_tiny", nb, root)
+    assert json.loads(target.read_text())["source_sha256"] == recorded.fingerprint(
         nb, "ch99_tiny", root)
-    assert references.problems("ch99_tiny", nb, root) == []
+    assert recorded.problems("ch99_tiny", nb, root) == []
 
     nb.cells[0].source = "# Prose changes need no new references"
-    assert references.problems("ch99_tiny", nb, root) == []
+    assert recorded.problems("ch99_tiny", nb, root) == []
     hidden_only = nbformat.from_dict(nb)
     hidden_only.cells[3].source = hidden_only.cells[3].source.replace("seed=3", "seed=4")
-    assert references.problems("ch99_tiny", hidden_only, root) == []
+    assert recorded.problems("ch99_tiny", hidden_only, root) == []
     nb.cells[2].source = nb.cells[2].source.replace("values * 2", "values + values")
-    assert "out of date" in references.problems("ch99_tiny", nb, root)[0]
+    assert "out of date" in recorded.problems("ch99_tiny", nb, root)[0]
     spec = root / "course" / "exercises" / "ch99_tiny.py"
     spec.write_text("# a spec module edit needs new references\n")
     nb.cells[2].source = nb.cells[2].source.replace("values + values", "values * 2")
-    assert "out of date" in references.problems("ch99_tiny", nb, root)[0]
+    assert "out of date" in recorded.problems("ch99_tiny", nb, root)[0]
 
 
 def test_a_chapter_without_exercise_calls_must_not_keep_a_reference_file(tmp_path):
     root = make_root(tmp_path, ROOT)
     nb = tiny_notebook()
-    assert references.problems("ch99_tiny", nb, root) == []
-    references.folder(root).mkdir(parents=True)
-    (references.folder(root) / "ch99_tiny.json").write_text("{}")
-    assert "stale" in references.problems("ch99_tiny", nb, root)[0]
-    assert references.install(tmp_path / "none.json", "ch99_tiny", nb, root) is None
-    assert not (references.folder(root) / "ch99_tiny.json").exists()
+    assert recorded.problems("ch99_tiny", nb, root) == []
+    recorded.folder(root).mkdir(parents=True)
+    (recorded.folder(root) / "ch99_tiny.json").write_text("{}")
+    assert "stale" in recorded.problems("ch99_tiny", nb, root)[0]
+    assert recorded.install(tmp_path / "none.json", "ch99_tiny", nb, root) is None
+    assert not (recorded.folder(root) / "ch99_tiny.json").exists()
 
 
 def test_course_check_reports_reference_problems(tmp_path):
