@@ -5,7 +5,7 @@ import nbformat
 import pytest
 
 from course import exercises
-from course.assign import references as recorded_references
+from course.assign import recorded as recorded_references
 from course.assign.build import notebook_path
 from course.check import references, runner, wire
 from course.check.cases import ordered
