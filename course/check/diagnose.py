@@ -210,6 +210,15 @@ def diagonal(got, want, ctx: Context) -> str | None:
     return None
 
 
+def outer_pairing(got, want, ctx: Context) -> str | None:
+    """The expected values on the diagonal of a square result: every i paired with every j."""
+    if want.ndim == 1 and got.ndim == 2 and got.shape == (len(want), len(want)) \
+            and len(want) > 1 and _close(np.diagonal(got).copy(), want, ctx):
+        return ("the expected values are the diagonal [i, i] of your result: item i was paired "
+                "with every index, not with its own one")
+    return None
+
+
 def reshaped(got, want, ctx: Context) -> str | None:
     """The right values in order, in another shape."""
     if got.size == want.size and got.size > 1 and _close(got.reshape(-1), want.reshape(-1), ctx):
@@ -219,7 +228,8 @@ def reshaped(got, want, ctx: Context) -> str | None:
 
 VALUE_EXPLANATIONS = (flipped_sign, permuted, shifted, running, constant_factor, off_by_one,
                       rounded_down, reordered)
-SHAPE_EXPLANATIONS = (wrong_dim, permuted, size_one, diagonal, broadcast, shifted, reshaped)
+SHAPE_EXPLANATIONS = (wrong_dim, permuted, size_one, diagonal, outer_pairing, broadcast, shifted,
+                      reshaped)
 
 
 def explain(got, want, ctx: Context) -> str | None:

@@ -22,7 +22,7 @@ def _tensors(observation, reference):
     return None, None
 
 
-# ------------------------------------------------------------------ 1. dice_rolls
+# ------------------------------------------------------------------ dice_rolls
 
 def dice_cases(seed: int, hidden: bool) -> list[Case]:
     seeds = integers(generator(seed), 0, 10_000, 5).tolist()
@@ -55,7 +55,7 @@ DICE_ROLLS = Exercise(
                               "torch.randint"))
 
 
-# ------------------------------------------------------------------ 2. normalize_pixels
+# ------------------------------------------------------------------ normalize_pixels
 
 def pixel_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)
@@ -70,7 +70,7 @@ NORMALIZE_PIXELS = Exercise(
     "normalize_pixels", CHAPTER, 1, pixel_cases, Contract(params=("image",)))
 
 
-# ------------------------------------------------------------------ 3. snapshot
+# ------------------------------------------------------------------ snapshot
 
 def snapshot_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)
@@ -113,7 +113,7 @@ SNAPSHOT = Exercise(
     Contract(params=("tensor",), explanations=(shared_memory,)), observe=memory_links)
 
 
-# ------------------------------------------------------------------ 4. scale_rows_
+# ------------------------------------------------------------------ scale_rows_
 
 def scale_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)
@@ -145,7 +145,7 @@ SCALE_ROWS_ = Exercise(
              explanations=(scaled_columns,)))
 
 
-# ------------------------------------------------------------------ 5. pairwise_scores
+# ------------------------------------------------------------------ pairwise_scores
 
 def score_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)
@@ -164,7 +164,7 @@ PAIRWISE_SCORES = Exercise(
     Contract(params=("queries", "keys"), atol=1e-5))
 
 
-# ------------------------------------------------------------------ 6. best_per_subject
+# ------------------------------------------------------------------ best_per_subject
 
 def best_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)
@@ -194,7 +194,7 @@ BEST_PER_SUBJECT = Exercise(
     Contract(params=("scores",), explanations=(later_tie,)))
 
 
-# ------------------------------------------------------------------ 7. center_rows
+# ------------------------------------------------------------------ center_rows
 
 def center_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)
@@ -226,7 +226,7 @@ CENTER_ROWS = Exercise(
     Contract(params=("x",), atol=1e-5, explanations=(means_along_columns,)))
 
 
-# ------------------------------------------------------------------ 8. rows_where
+# ------------------------------------------------------------------ rows_where
 
 def rows_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)
@@ -269,7 +269,7 @@ ROWS_WHERE = Exercise(
              explanations=(kept_equal_rows, single_values)))
 
 
-# ------------------------------------------------------------------ 9. flatten_channels_first
+# ------------------------------------------------------------------ flatten_channels_first
 
 def flatten_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)
@@ -284,7 +284,7 @@ FLATTEN_CHANNELS_FIRST = Exercise(
     "flatten_channels_first", CHAPTER, 3, flatten_cases, Contract(params=("images",)))
 
 
-# ------------------------------------------------------------------ 10. batch_samples
+# ------------------------------------------------------------------ batch_samples
 
 def batch_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)

@@ -40,7 +40,7 @@ def _tensor_pair(observation, reference):
     return None, None
 
 
-# ------------------------------------------------------------------ 1. pointwise_derivative
+# ------------------------------------------------------------------ pointwise_derivative
 
 def derivative_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)
@@ -63,7 +63,7 @@ POINTWISE_DERIVATIVE = Exercise(
     describe=lambda case: f"{case.args[0]}, points={show(case.args[1])}")
 
 
-# ------------------------------------------------------------------ 2. fresh_gradient
+# ------------------------------------------------------------------ fresh_gradient
 
 def fresh_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)
@@ -137,7 +137,7 @@ FRESH_GRADIENT = Exercise(
                            f", loss_function={case.args[2]}"))
 
 
-# ------------------------------------------------------------------ 3. neuron_gradients
+# ------------------------------------------------------------------ neuron_gradients
 
 def neuron_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)
@@ -159,7 +159,7 @@ NEURON_GRADIENTS = Exercise(
              sizes=lambda case: {"N": len(case.args[0])}, reductions=("N",)))
 
 
-# ------------------------------------------------------------------ 4. gradient_descent
+# ------------------------------------------------------------------ gradient_descent
 
 def descent_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)
@@ -200,7 +200,7 @@ GRADIENT_DESCENT = Exercise(
                            f"learning_rate={case.args[2]}, num_steps={case.args[3]}"))
 
 
-# ------------------------------------------------------------------ 5. to_training_tensors
+# ------------------------------------------------------------------ to_training_tensors
 
 def conversion_cases(seed: int, hidden: bool) -> list[Case]:
     rng = np.random.default_rng(seed)
@@ -214,7 +214,7 @@ TO_TRAINING_TENSORS = Exercise(
     Contract(params=("features", "targets"), returns=("features_tensor", "targets_tensor")))
 
 
-# ------------------------------------------------------------------ 6. make_loader
+# ------------------------------------------------------------------ make_loader
 
 def loader_cases(seed: int, hidden: bool) -> list[Case]:
     seeds = integers(generator(seed), 0, 1000, 6).tolist()
@@ -294,7 +294,7 @@ MAKE_LOADER = Exercise(
     convert=batches_of_two_epochs)
 
 
-# ------------------------------------------------------------------ 7. train_model
+# ------------------------------------------------------------------ train_model
 
 def training_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)
@@ -351,7 +351,7 @@ TRAIN_MODEL = Exercise(
     build=build_training, observe=trained_parameters, describe=_describe_training)
 
 
-# ------------------------------------------------------------------ 8. evaluate
+# ------------------------------------------------------------------ evaluate
 
 def evaluation_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)

@@ -133,6 +133,15 @@ def test_diagonal_fires_on_the_diagonal_and_not_on_row_sums(want):
     assert diagnose.diagonal(want.sum(axis=1), want, PLAIN) is None
 
 
+@SETTINGS
+@given(arrays(min_dims=1, max_dims=1, min_side=2, max_side=6))
+def test_outer_pairing_fires_when_the_expected_values_are_a_diagonal_and_not_otherwise(want):
+    table = np.add.outer(want, np.zeros(len(want)) + 100.0)  # (n, n), off-diagonal values differ
+    np.fill_diagonal(table, want)
+    assert "diagonal" in diagnose.outer_pairing(table, want, PLAIN)
+    assert diagnose.outer_pairing(table + 1, want, PLAIN) is None
+
+
 def test_broadcast_fires_when_a_size_one_dim_grew_and_not_on_a_missing_dim():
     want = np.arange(4.0).reshape(4, 1)
     assert "size-1 dimension" in diagnose.broadcast(np.zeros((4, 4)), want, PLAIN)
@@ -174,6 +183,7 @@ def test_every_explanation_is_tried_by_explain():
         "wrong dim": (np.zeros(2), np.zeros(3), sized),
         "extra size-1": (matrix[None], matrix, PLAIN),
         "diagonal": (np.diagonal(matrix).copy(), matrix, PLAIN),
+        "paired with every index": (np.diag(vector) + 50 - 50 * np.eye(4), vector, PLAIN),
         "grew": (np.zeros((4, 4)), vector.reshape(4, 1), PLAIN),
         "wrong shape": (matrix.reshape(-1)[:6].reshape(2, 3), matrix.reshape(-1)[:6].reshape(
             3, 2), PLAIN),
