@@ -226,6 +226,100 @@ CENTER_ROWS = Exercise(
     Contract(params=("x",), atol=1e-5, explanations=(means_along_columns,)))
 
 
+# ------------------------------------------------------------------ nearest_centroid
+
+def centroid_cases(seed: int, hidden: bool) -> list[Case]:
+    gen = generator(seed)
+    sizes = ((1, 4, 3), (10, 3, 2), (7, 7, 4), (20, 5, 3)) if hidden else (
+        (4, 3, 2), (3, 3, 2), (6, 2, 3), (3, 5, 1))
+    cases = [Case((normal(gen, points, dim, dtype=torch.float64 if i % 2 else torch.float32),
+                   normal(gen, centroids, dim, dtype=torch.float64 if i % 2 else torch.float32)))
+             for i, (points, centroids, dim) in enumerate(sizes)]
+    ties = torch.tensor([[0.0, 0.0], [5.0, 5.0], [2.0, 0.0]])  # equally close to two centroids
+    tie_centroids = torch.tensor([[0.0, 1.0], [1.0, 0.0], [4.0, 5.0], [6.0, 5.0]])
+    return cases + [
+        Case((torch.zeros(0, 2), normal(gen, 3, 2)), "no points"),
+        Case((normal(gen, 1, 3), normal(gen, 1, 3)), "a single centroid"),
+        Case((torch.tensor([[0.0, 0.0], [10.0, 1.0]]),
+              torch.tensor([[3.0, 3.0], [0.0, 5.0], [10.0, 0.0]])),
+             "nearest by Euclidean distance is not nearest by the sum of |differences|"),
+        Case((ties, tie_centroids), "ties: points equally close to two centroids"),
+    ]
+
+
+def _distances(case):
+    points, centroids = case.args
+    return torch.cdist(points.double(), centroids.double())  # (num_points, num_centroids)
+
+
+def _wrong_choices(case, observation, reference):
+    """(chosen, expected, distances, wrong rows) when the result is a valid index per point."""
+    got, want = _tensors(observation, reference)
+    if got is None or got.dtype != torch.int64 or got.numel() == 0:
+        return None
+    distances = _distances(case)
+    if bool((got < 0).any()) or bool((got >= distances.shape[1]).any()):
+        return None
+    wrong = (got != want).nonzero().reshape(-1)
+    return (got, want, distances, wrong) if wrong.numel() else None
+
+
+def farthest_centroid(case, observation, reference):
+    found = _wrong_choices(case, observation, reference)
+    if found is None:
+        return None
+    got, _, distances, _ = found
+    rows = torch.arange(len(got))
+    if torch.allclose(distances[rows, got], distances.max(dim=1).values):  # every point
+        return ("each point got the centroid FARTHEST from it: the nearest one has the smallest "
+                "distance")
+    return None
+
+
+def nearest_by_l1(case, observation, reference):
+    found = _wrong_choices(case, observation, reference)
+    if found is None:
+        return None
+    got, _, distances, _ = found
+    points, centroids = case.args
+    rows = torch.arange(len(got))
+    l1 = (points.double()[:, None, :] - centroids.double()[None, :, :]).abs().sum(dim=2)
+    farthest = torch.allclose(distances[rows, got], distances.max(dim=1).values)
+    if not farthest and torch.allclose(l1[rows, got], l1.min(dim=1).values):  # every point
+        return ("the centroids you chose are the nearest by the sum of |differences| (L1), not "
+                "by Euclidean distance (the square root of the sum of squared differences)")
+    return None
+
+
+def later_equal_centroid(case, observation, reference):
+    found = _wrong_choices(case, observation, reference)
+    if found is None:
+        return None
+    got, want, distances, wrong = found
+    if torch.allclose(distances[wrong, got[wrong]], distances[wrong, want[wrong]]) \
+            and bool((got[wrong] > want[wrong]).all()):
+        return ("on a tie you returned a later centroid: when several are equally close, "
+                "return the smallest of their indices")
+    return None
+
+
+def one_per_centroid(case, observation, reference):
+    got = observation.get("value")
+    points, centroids = case.args
+    if isinstance(got, torch.Tensor) and got.ndim == 1 and len(points) != len(centroids) \
+            and got.shape[0] == len(centroids):
+        return ("returned one index per centroid, not one per point: the reduction ran over "
+                "the points, the wrong dim; reduce over the centroid dim")
+    return None
+
+
+NEAREST_CENTROID = Exercise(
+    "nearest_centroid", CHAPTER, 3, centroid_cases,
+    Contract(params=("points", "centroids"), forbidden=("torch.cdist",),
+             explanations=(one_per_centroid, later_equal_centroid, nearest_by_l1,
+                           farthest_centroid)))
+
+
 # ------------------------------------------------------------------ rows_where
 
 def rows_cases(seed: int, hidden: bool) -> list[Case]:
@@ -269,6 +363,46 @@ ROWS_WHERE = Exercise(
              explanations=(kept_equal_rows, single_values)))
 
 
+# ------------------------------------------------------------------ label_scores
+
+def label_cases(seed: int, hidden: bool) -> list[Case]:
+    gen = generator(seed)
+    sizes = ((1, 1), (6, 6), (8, 3), (5, 10)) if hidden else ((1, 4), (4, 3), (3, 3), (2, 5))
+    cases = []
+    for index, (samples, classes) in enumerate(sizes):
+        dtype = torch.float64 if index % 2 else torch.float32
+        cases.append(Case((normal(gen, samples, classes, dtype=dtype),
+                           integers(gen, 0, classes, samples)),
+                          "a single sample" if samples == 1 else ""))
+    repeated = torch.tensor([2, 2, 0, 2])  # a label used by several samples
+    return cases + [Case((torch.zeros(0, 3), torch.zeros(0, dtype=torch.int64)), "no samples"),
+                    Case((normal(gen, 4, 3), repeated), "labels that repeat")]
+
+
+def rows_by_label(case, observation, reference):
+    got = observation.get("value")
+    logits, labels = case.args
+    if isinstance(got, torch.Tensor) and got.shape == logits.shape \
+            and torch.equal(got, logits[labels]):
+        return ("each row of your result is a whole row of logits, the row labels[i]: the "
+                "labels chose rows; pair row i with column labels[i] for one score per sample")
+    return None
+
+
+def row_maxima(case, observation, reference):
+    got, want = _tensors(observation, reference)
+    logits = case.args[0]
+    if got is not None and got.numel() and torch.equal(got, logits.max(dim=1).values) \
+            and not torch.equal(want, got):
+        return "each entry is its row's largest score, not the score at the sample's label"
+    return None
+
+
+LABEL_SCORES = Exercise(
+    "label_scores", CHAPTER, 2, label_cases,
+    Contract(params=("logits", "labels"), explanations=(rows_by_label, row_maxima)))
+
+
 # ------------------------------------------------------------------ flatten_channels_first
 
 def flatten_cases(seed: int, hidden: bool) -> list[Case]:
@@ -303,4 +437,5 @@ BATCH_SAMPLES = Exercise(
 
 
 EXERCISES = numbered(DICE_ROLLS, NORMALIZE_PIXELS, SNAPSHOT, SCALE_ROWS_, PAIRWISE_SCORES,
-             BEST_PER_SUBJECT, CENTER_ROWS, ROWS_WHERE, FLATTEN_CHANNELS_FIRST, BATCH_SAMPLES)
+                     BEST_PER_SUBJECT, CENTER_ROWS, NEAREST_CENTROID, ROWS_WHERE, LABEL_SCORES,
+                     FLATTEN_CHANNELS_FIRST, BATCH_SAMPLES)

@@ -159,6 +159,98 @@ NEURON_GRADIENTS = Exercise(
              sizes=lambda case: {"N": len(case.args[0])}, reductions=("N",)))
 
 
+# ------------------------------------------------------------------ numerical_gradient
+
+# Scalar functions of a tensor of any shape; each element gets its own weight or partner, so
+# a gradient in the wrong order, or from a point left nudged, shows.
+SCALAR_FUNCTIONS = {
+    "sum of w³": lambda w: (w ** 3).sum(),
+    "weighted squares": lambda w: (torch.linspace(0.5, 2.0, w.numel(), dtype=w.dtype)
+                                   .reshape(w.shape) * w ** 2).sum(),
+    "neighbours multiplied": lambda w: (w.reshape(-1) * w.reshape(-1).roll(1)).sum()
+                                       + w.reshape(-1)[0] ** 2,
+    "log-sum-exp": lambda w: torch.logsumexp(w.reshape(-1), dim=0),
+    "sum of sin(w)·w": lambda w: (w.sin() * w).sum(),
+}
+
+
+def numerical_cases(seed: int, hidden: bool) -> list[Case]:
+    gen = generator(seed)
+    if hidden:
+        plans = (("log-sum-exp", (5,), 1e-5), ("neighbours multiplied", (3, 4), None),
+                 ("sum of w³", (1,), 0.1), ("weighted squares", (2, 3), 1e-3),
+                 ("sum of sin(w)·w", (), None))
+    else:
+        plans = (("sum of w³", (), None), ("sum of w³", (3,), None),
+                 ("weighted squares", (2, 3), None), ("neighbours multiplied", (2, 2), 1e-4),
+                 ("sum of w³", (2,), 0.01), ("log-sum-exp", (4,), 1e-3))
+    cases = []
+    for name, shape, eps in plans:
+        point = normal(gen, *(shape or (1,)), dtype=torch.float64).reshape(shape)  # () is 0-d
+        args = (name, point) if eps is None else (name, point, eps)
+        cases.append(Case(args, "a 0-d point" if shape == () else ""))
+    return cases
+
+
+def estimates_at_other_steps(function, result, args, case) -> dict:
+    """The estimate with a ten times smaller step, and the exact gradient (autograd)."""
+    scalar, point = args[0], args[1]
+    eps = args[2] if len(args) > 2 else 1e-6
+    smaller = function(scalar, point.clone(), eps / 10)
+    tracked = point.detach().clone().requires_grad_(True)
+    with torch.enable_grad():
+        (exact,) = torch.autograd.grad(scalar(tracked), tracked)
+    return {"the estimate with eps / 10": to_plain(smaller), "exact": exact}
+
+
+def _errors(case, observation):
+    """The estimate's largest error at eps and at eps / 10, when both are tensors."""
+    got = observation.get("value")
+    extra = observation.get("extra", {})
+    smaller, exact = extra.get("the estimate with eps / 10"), extra.get("exact")
+    if not all(isinstance(v, torch.Tensor) for v in (got, smaller, exact)) \
+            or got.shape != exact.shape or smaller.shape != exact.shape:
+        return None
+    return float((got - exact).abs().max()), float((smaller - exact).abs().max())
+
+
+def step_ignored(case, observation, reference):
+    got, smaller = observation.get("value"), observation.get("extra", {}).get(
+        "the estimate with eps / 10")
+    want = reference.get("value")
+    want_smaller = reference["extra"]["the estimate with eps / 10"]
+    if isinstance(got, torch.Tensor) and isinstance(smaller, torch.Tensor) \
+            and got.shape == smaller.shape and torch.equal(got, smaller) \
+            and not torch.allclose(want, want_smaller, atol=1e-9, rtol=0):
+        return ("your estimate does not change when eps changes: the eps argument is ignored "
+                "(a fixed step is used)")
+    return None
+
+
+def one_sided(case, observation, reference):
+    errors = _errors(case, observation)
+    eps = case.args[2] if len(case.args) > 2 else 1e-6
+    if errors is None or eps < 1e-4:
+        return None
+    at_eps, at_tenth = errors
+    if at_eps > 1e-7 and 5 < at_eps / max(at_tenth, 1e-300) < 20:
+        return ("the error of your estimate shrinks only in proportion to eps (ten times "
+                "smaller when eps is): a one-sided difference; the central difference "
+                "(f(x + ε eᵢ) − f(x − ε eᵢ)) / (2ε) is asked")
+    return None
+
+
+NUMERICAL_GRADIENT = Exercise(
+    "numerical_gradient", CHAPTER, 3, numerical_cases,
+    Contract(params=("function", "point", "eps"), atol=3e-8, rtol=1e-7,
+             forbidden=("torch.Tensor.backward", "torch.autograd.backward",
+                        "torch.autograd.grad"),
+             explanations=(step_ignored, one_sided)),
+    build=lambda args: (SCALAR_FUNCTIONS[args[0]], *args[1:]), observe=estimates_at_other_steps,
+    describe=lambda case: (f"{case.args[0]}, point={show(case.args[1])}"
+                           + (f", eps={case.args[2]}" if len(case.args) > 2 else "")))
+
+
 # ------------------------------------------------------------------ gradient_descent
 
 def descent_cases(seed: int, hidden: bool) -> list[Case]:
@@ -412,5 +504,5 @@ EVALUATE = Exercise(
                            f"features={show(case.args[2])}, targets={show(case.args[3])}"))
 
 
-EXERCISES = numbered(POINTWISE_DERIVATIVE, FRESH_GRADIENT, NEURON_GRADIENTS, GRADIENT_DESCENT,
-             TO_TRAINING_TENSORS, MAKE_LOADER, TRAIN_MODEL, EVALUATE)
+EXERCISES = numbered(POINTWISE_DERIVATIVE, FRESH_GRADIENT, NEURON_GRADIENTS, NUMERICAL_GRADIENT,
+                     GRADIENT_DESCENT, TO_TRAINING_TENSORS, MAKE_LOADER, TRAIN_MODEL, EVALUATE)

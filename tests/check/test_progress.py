@@ -77,7 +77,7 @@ def test_setup_installs_a_one_line_handler_only_inside_ipython(monkeypatch):
     assert notebook.setup() is False  # plain Python: nothing to do, nothing changed
     shell = _Shell()
     monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
-    assert notebook.setup() is True and shell.types == (NotImplementedError,)
+    assert notebook.setup() is True and shell.types == (NotImplementedError, NameError)
 
     def snapshot(tensor):
         raise NotImplementedError()
@@ -88,3 +88,65 @@ def test_setup_installs_a_one_line_handler_only_inside_ipython(monkeypatch):
         lines = shell.handler(shell, NotImplementedError, error, sys.exc_info()[2])
     assert lines == ["✗ Exercise 3 (`snapshot`) is not solved yet: this cell needs it (solve it,"
                      " then run this cell again)"]
+
+
+class _Events:
+    def __init__(self):
+        self.callbacks = {"post_run_cell": []}
+
+    def register(self, event, callback):
+        self.callbacks[event].append(callback)
+
+
+class _RunInfo:
+    def __init__(self, raw_cell):
+        self.raw_cell = raw_cell
+
+
+class _RunResult:
+    def __init__(self, raw_cell, success):
+        self.info, self.success = _RunInfo(raw_cell), success
+
+
+def _run_cell(source: str, namespace: dict):
+    """Run ``source`` as a notebook cell would (module-level code); return the exception."""
+    try:
+        exec(compile(source, "<cell>", "exec"), namespace)
+    except Exception as error:  # noqa: BLE001 - what the cell raised is the test's subject
+        return error, sys.exc_info()[2]
+    return None, None
+
+
+def test_a_cell_after_an_unsolved_demo_names_the_exercise_and_other_name_errors_keep_tracebacks(
+        monkeypatch):
+    import IPython
+
+    demo = "losses = train_model(None, None, 1, 0.1)\nfitted = losses[-1]\n"
+    shell = _Shell()
+    shell.events, shell.user_ns = _Events(), {"In": ["", demo]}
+    shell.InteractiveTB = type("TB", (), {"structured_traceback":
+                                          staticmethod(lambda *a, **k: ["traceback"] * 6)})
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    assert notebook.setup() is True and shell.types == (NotImplementedError, NameError)
+
+    def train_model(model, loader, num_epochs, learning_rate):
+        raise NotImplementedError()
+
+    namespace = {"train_model": train_model}
+    error, tb = _run_cell(demo, namespace)
+    assert len(shell.handler(shell, type(error), error, tb)) == 1
+    error, tb = _run_cell("print(fitted)", namespace)  # the plot cell after the demo
+    assert shell.handler(shell, type(error), error, tb) == [
+        "✗ `fitted` was not made: an earlier cell stopped because Exercise 8 (`train_model`) "
+        "is not solved yet (solve it, then run the cells again)"]
+    error, tb = _run_cell("print(typo)", namespace)  # a name no failed cell was to make
+    assert len(shell.handler(shell, type(error), error, tb)) == 6
+
+    def student_code():
+        return fitted  # noqa: F821 - the student's own bug inside a function
+
+    error, tb = _run_cell("student_code()", {"student_code": student_code})
+    assert len(shell.handler(shell, type(error), error, tb)) == 6  # their own traceback
+    shell.events.callbacks["post_run_cell"][0](_RunResult("fitted = 1.0", success=True))
+    error, tb = _run_cell("print(fitted)", {})
+    assert len(shell.handler(shell, type(error), error, tb)) == 6  # made since: a real error

@@ -14,6 +14,7 @@ from course.exercises import ch01_tensors as ch01
 from course.exercises import ch02_autograd as ch02
 from tests.exercises.solutions import function_from
 
+DISTANCES = "d = ((points[:, None, :] - centroids[None, :, :]) ** 2).sum(dim=2)\n    "
 ROWS = [
     (ch01.no_six, "dice_rolls", "torch.manual_seed(seed)\n    return torch.randint(1, 6, (n,))",
      "return torch.randint(1, 7, (n,))", "no roll is a 6"),
@@ -107,6 +108,28 @@ ROWS = [
      "with torch.no_grad():\n        p = model(features)\n"
      "        mse = nn.functional.l1_loss(p, targets.view(-1, 1))\n"
      "    return mse.item(), p.reshape(-1).numpy()", "size-1 dimension"),
+    (ch01.farthest_centroid, "nearest_centroid",
+     DISTANCES + "return d.argmax(dim=1)",
+     DISTANCES + "return d.argmin(dim=0)", "FARTHEST"),
+    (ch01.nearest_by_l1, "nearest_centroid",
+     "return (points[:, None, :] - centroids[None, :, :]).abs().sum(dim=2).argmin(dim=1)",
+     DISTANCES + "return d.argmax(dim=1)", "L1"),
+    (ch01.later_equal_centroid, "nearest_centroid",
+     DISTANCES + "return d.shape[1] - 1 - d.flip(1).argmin(dim=1)",
+     DISTANCES + "return d.argmax(dim=1)", "tie"),
+    (ch01.one_per_centroid, "nearest_centroid",
+     DISTANCES + "return d.argmin(dim=0)",
+     DISTANCES + "return d.argmax(dim=1)", "wrong dim"),
+    (ch01.rows_by_label, "label_scores", "return logits[labels]",
+     "return logits.max(dim=1).values", "whole row"),
+    (ch01.row_maxima, "label_scores", "return logits.max(dim=1).values",
+     "return logits[labels]", "largest score"),
+    (ch02.step_ignored, "numerical_gradient",
+     "return numerical(function, point, 1e-6)",
+     "return numerical(function, point, eps) * 2", "ignored"),
+    (ch02.one_sided, "numerical_gradient",
+     "return one_sided(function, point, eps)",
+     "return numerical(function, point, 1e-6)", "one-sided"),
 ]
 SIGNATURES = {"dice_rolls": "n, seed", "snapshot": "tensor", "scale_rows_": "matrix, factors",
               "best_per_subject": "scores", "center_rows": "x",
@@ -115,12 +138,41 @@ SIGNATURES = {"dice_rolls": "n, seed", "snapshot": "tensor", "scale_rows_": "mat
               "gradient_descent": "loss_function, start, learning_rate, num_steps",
               "make_loader": "features, targets, batch_size, seed",
               "train_model": "model, loader, num_epochs, learning_rate",
-              "evaluate": "model, features, targets"}
+              "evaluate": "model, features, targets",
+              "nearest_centroid": "points, centroids", "label_scores": "logits, labels",
+              "numerical_gradient": "function, point, eps=1e-6"}
+# Helpers the numerical_gradient answers call: a central and a one-sided difference.
+HELPERS = {"numerical_gradient": """
+def numerical(function, point, eps):
+    flat = point.clone().reshape(-1)
+    out = torch.zeros_like(flat)
+    for i in range(flat.numel()):
+        keep = flat[i].item()
+        flat[i] = keep + eps
+        above = function(flat.reshape(point.shape))
+        flat[i] = keep - eps
+        below = function(flat.reshape(point.shape))
+        flat[i] = keep
+        out[i] = (above - below) / (2 * eps)
+    return out.reshape(point.shape)
+
+
+def one_sided(function, point, eps):
+    flat = point.clone().reshape(-1)
+    out = torch.zeros_like(flat)
+    base = function(point)
+    for i in range(flat.numel()):
+        keep = flat[i].item()
+        flat[i] = keep + eps
+        out[i] = (function(flat.reshape(point.shape)) - base) / eps
+        flat[i] = keep
+    return out.reshape(point.shape)
+"""}
 
 
 def answer(name: str, body: str):
     exercise = exercises.find(name)
-    source = f"def {name}({SIGNATURES[name]}):\n    {body}\n"
+    source = HELPERS.get(name, "") + f"\ndef {name}({SIGNATURES[name]}):\n    {body}\n"
     return exercise, function_from(source, name, exercise.chapter)
 
 
