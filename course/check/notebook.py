@@ -56,20 +56,31 @@ def _current_cell(shell) -> str:
     return history[-1]
 
 
-def _render(shell, etype, value, tb, tb_offset=None):
+def one_line(shell, etype, value, tb) -> list[str] | None:
+    """The one line a demo cell shows for this error, or None for the normal traceback."""
     if issubclass(etype, NameError):
         exercise = _unmade.get(getattr(value, "name", None))
         if exercise is None or _innermost(tb).f_code.co_name != "<module>":
-            return shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+            return None
         return [f"✗ `{value.name}` was not made: an earlier cell stopped because "
                 f"{not_solved_line(exercise)} (solve it, then run the cells again)"]
     exercise = unsolved_exercise(tb)
     if exercise is None:
-        return shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+        return None
     for name in assigned_names(_current_cell(shell)):
         _unmade[name] = exercise
     return [f"✗ {not_solved_line(exercise)}: this cell needs it (solve it, then run this "
             "cell again)"]
+
+
+def _render(shell, etype, value, tb, tb_offset=None):
+    """IPython's custom handler: show the error itself (IPython 9 does not show what a handler
+    returns), as one line when ``one_line`` has one, else as the usual traceback."""
+    lines = one_line(shell, etype, value, tb)
+    if lines is not None:
+        value._render_traceback_ = lambda: lines  # IPython shows these lines, nothing else
+    shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+    return None
 
 
 def _forget_made(result) -> None:

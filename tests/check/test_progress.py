@@ -62,13 +62,24 @@ def test_an_unsolved_stub_is_found_from_its_traceback_and_other_errors_are_not()
 
 
 class _Shell:
-    """Stands in for IPython's shell: records what set_custom_exc was given."""
+    """Stands in for IPython's shell: records set_custom_exc's handler and what it shows."""
 
     def __init__(self):
-        self.handler = None
+        self.handler, self.shown = None, []
+        self.user_ns = {"In": [""]}
 
     def set_custom_exc(self, types, handler):
         self.types, self.handler = types, handler
+
+    def showtraceback(self, exc_tuple, tb_offset=None):
+        value = exc_tuple[1]
+        render = getattr(value, "_render_traceback_", None)
+        self.shown.append(render() if render else ["traceback"] * 6)
+
+    def show(self, error, tb):
+        """What a cell that raised ``error`` shows, through the installed handler."""
+        assert self.handler(self, type(error), error, tb) is None
+        return self.shown[-1]
 
 
 def test_setup_installs_a_one_line_handler_only_inside_ipython(monkeypatch):
@@ -85,9 +96,13 @@ def test_setup_installs_a_one_line_handler_only_inside_ipython(monkeypatch):
     try:
         snapshot(None)
     except NotImplementedError as error:
-        lines = shell.handler(shell, NotImplementedError, error, sys.exc_info()[2])
+        lines = shell.show(error, sys.exc_info()[2])
     assert lines == ["✗ Exercise 3 (`snapshot`) is not solved yet: this cell needs it (solve it,"
                      " then run this cell again)"]
+    try:
+        raise NotImplementedError("not an exercise")
+    except NotImplementedError as error:
+        assert shell.show(error, sys.exc_info()[2]) == ["traceback"] * 6  # the usual one
 
 
 class _Events:
@@ -124,29 +139,23 @@ def test_a_cell_after_an_unsolved_demo_names_the_exercise_and_other_name_errors_
     demo = "losses = train_model(None, None, 1, 0.1)\nfitted = losses[-1]\n"
     shell = _Shell()
     shell.events, shell.user_ns = _Events(), {"In": ["", demo]}
-    shell.InteractiveTB = type("TB", (), {"structured_traceback":
-                                          staticmethod(lambda *a, **k: ["traceback"] * 6)})
     monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
-    assert notebook.setup() is True and shell.types == (NotImplementedError, NameError)
+    assert notebook.setup() is True
 
     def train_model(model, loader, num_epochs, learning_rate):
         raise NotImplementedError()
 
     namespace = {"train_model": train_model}
-    error, tb = _run_cell(demo, namespace)
-    assert len(shell.handler(shell, type(error), error, tb)) == 1
-    error, tb = _run_cell("print(fitted)", namespace)  # the plot cell after the demo
-    assert shell.handler(shell, type(error), error, tb) == [
+    assert len(shell.show(*_run_cell(demo, namespace))) == 1
+    assert shell.show(*_run_cell("print(fitted)", namespace)) == [  # the plot after the demo
         "✗ `fitted` was not made: an earlier cell stopped because Exercise 8 (`train_model`) "
         "is not solved yet (solve it, then run the cells again)"]
-    error, tb = _run_cell("print(typo)", namespace)  # a name no failed cell was to make
-    assert len(shell.handler(shell, type(error), error, tb)) == 6
+    # a name no failed cell was to make: the usual traceback
+    assert len(shell.show(*_run_cell("print(typo)", namespace))) == 6
 
     def student_code():
         return fitted  # noqa: F821 - the student's own bug inside a function
 
-    error, tb = _run_cell("student_code()", {"student_code": student_code})
-    assert len(shell.handler(shell, type(error), error, tb)) == 6  # their own traceback
+    assert len(shell.show(*_run_cell("student_code()", {"student_code": student_code}))) == 6
     shell.events.callbacks["post_run_cell"][0](_RunResult("fitted = 1.0", success=True))
-    error, tb = _run_cell("print(fitted)", {})
-    assert len(shell.handler(shell, type(error), error, tb)) == 6  # made since: a real error
+    assert len(shell.show(*_run_cell("print(fitted)", {}))) == 6  # made since: a real error
