@@ -19,11 +19,13 @@ from course.check.values import dtype_name
 
 @dataclass
 class Failure:
-    """What failed on one case: its kind, a one-line finding and whether it names the mistake."""
+    """What failed on one case: its kind, a one-line finding, whether it names the mistake
+    (``specific``) and whether a diagnosis explained it beyond a bare shape (``explained``)."""
 
     kind: str
     text: str
     specific: bool = True
+    explained: bool = True
 
 
 def context(contract: Contract, case: Case) -> diagnose.Context:
@@ -68,7 +70,7 @@ def _explained(mismatch: compare.Mismatch, contract: Contract, case: Case, obser
             if mismatch.kind in ("shape", "length"):
                 return Failure(mismatch.kind, f"{mismatch.text}: {found}")
             return Failure(mismatch.kind, f"{mismatch.where}: {found}" if mismatch.where else found)
-    return Failure(mismatch.kind, mismatch.text, mismatch.kind != "values")
+    return Failure(mismatch.kind, mismatch.text, mismatch.kind != "values", explained=False)
 
 
 def _compare(got, want, where: str, contract: Contract, case: Case, observation, reference):

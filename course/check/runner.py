@@ -31,8 +31,10 @@ class Report:
 
 
 def _pick(failures: list[tuple[Case, Failure, BaseException | None]]):
-    """The failure to report: smallest specific one, else the smallest raise, else the first."""
-    for wanted in (lambda f: f.specific, lambda f: f.kind == "raised", lambda f: True):
+    """The failure to report: the smallest explained one (a bare shape is not), else the
+    smallest specific one, else the smallest raise, else the first."""
+    for wanted in (lambda f: f.specific and f.explained, lambda f: f.specific,
+                   lambda f: f.kind == "raised", lambda f: True):
         for entry in failures:
             if wanted(entry[1]):
                 return entry

@@ -203,15 +203,32 @@ def estimates_at_other_steps(function, result, args, case) -> dict:
     return {"the estimate with eps / 10": to_plain(smaller), "exact": exact}
 
 
-def _errors(case, observation):
-    """The estimate's largest error at eps and at eps / 10, when both are tensors."""
+def _errors(case, observation, first: bool = False, rest: bool = False):
+    """The estimate's largest error at eps and at eps / 10 (over the first element only, or
+    over the others only), when both are float64 tensors of the point's shape."""
     got = observation.get("value")
     extra = observation.get("extra", {})
     smaller, exact = extra.get("the estimate with eps / 10"), extra.get("exact")
-    if not all(isinstance(v, torch.Tensor) for v in (got, smaller, exact)) \
+    if not all(isinstance(v, torch.Tensor) and v.dtype == torch.float64
+               for v in (got, smaller, exact)) \
             or got.shape != exact.shape or smaller.shape != exact.shape:
         return None
-    return float((got - exact).abs().max()), float((smaller - exact).abs().max())
+    pick = slice(0, 1) if first else slice(1, None) if rest else slice(None)
+    at_eps = (got - exact).reshape(-1)[pick].abs()
+    at_tenth = (smaller - exact).reshape(-1)[pick].abs()
+    if at_eps.numel() == 0:
+        return None
+    return float(at_eps.max()), float(at_tenth.max())
+
+
+def left_nudged(case, observation, reference):
+    first, others = _errors(case, observation, first=True), _errors(case, observation, rest=True)
+    if first is None or others is None or first[0] > 1e-7:
+        return None
+    if _shrinks_like_eps(*others):
+        return ("the first element is right but later ones are off by an amount that grows "
+                "with eps: an element was left nudged; put it back before nudging the next")
+    return None
 
 
 def step_ignored(case, observation, reference):
@@ -220,20 +237,25 @@ def step_ignored(case, observation, reference):
     want = reference.get("value")
     want_smaller = reference["extra"]["the estimate with eps / 10"]
     if isinstance(got, torch.Tensor) and isinstance(smaller, torch.Tensor) \
-            and got.shape == smaller.shape and torch.equal(got, smaller) \
+            and got.dtype == want.dtype and got.shape == smaller.shape \
+            and torch.equal(got, smaller) \
             and not torch.allclose(want, want_smaller, atol=1e-9, rtol=0):
         return ("your estimate does not change when eps changes: the eps argument is ignored "
                 "(a fixed step is used)")
     return None
 
 
+def _shrinks_like_eps(at_eps: float, at_tenth: float) -> bool:
+    """An error well above round-off that a ten times smaller eps makes about ten times smaller."""
+    return at_eps > 1e-7 and 5 < at_eps / max(at_tenth, 1e-300) < 20
+
+
 def one_sided(case, observation, reference):
-    errors = _errors(case, observation)
+    errors = _errors(case, observation, first=True)  # even the first element is off
     eps = case.args[2] if len(case.args) > 2 else 1e-6
     if errors is None or eps < 1e-4:
         return None
-    at_eps, at_tenth = errors
-    if at_eps > 1e-7 and 5 < at_eps / max(at_tenth, 1e-300) < 20:
+    if _shrinks_like_eps(*errors):
         return ("the error of your estimate shrinks only in proportion to eps (ten times "
                 "smaller when eps is): a one-sided difference; the central difference "
                 "(f(x + ε eᵢ) − f(x − ε eᵢ)) / (2ε) is asked")
@@ -245,7 +267,7 @@ NUMERICAL_GRADIENT = Exercise(
     Contract(params=("function", "point", "eps"), atol=3e-8, rtol=1e-7,
              forbidden=("torch.Tensor.backward", "torch.autograd.backward",
                         "torch.autograd.grad"),
-             explanations=(step_ignored, one_sided)),
+             explanations=(step_ignored, one_sided, left_nudged)),
     build=lambda args: (SCALAR_FUNCTIONS[args[0]], *args[1:]), observe=estimates_at_other_steps,
     describe=lambda case: (f"{case.args[0]}, point={show(case.args[1])}"
                            + (f", eps={case.args[2]}" if len(case.args) > 2 else "")))

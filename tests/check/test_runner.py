@@ -70,6 +70,25 @@ def test_the_report_prefers_the_smallest_failure_that_names_the_mistake():
     assert runner._pick(entries[:1])[1] is plain and runner._pick([]) is None
 
 
+def test_a_bare_shape_gives_way_to_a_later_failure_a_diagnosis_explains():
+    bare = Failure("shape", "the result has shape (0, 0), expected (0,)", explained=False)
+    explained = Failure("shape", "the result has shape (4, 4), expected (4,): the expected "
+                                 "values are the diagonal [i, i] of your result")
+    entries = [(Case((0,)), bare, None), (Case((4,)), explained, None)]
+    assert runner._pick(entries)[1] is explained
+    assert runner._pick(entries[:1])[1] is bare
+
+
+def label_pairs_every_column(logits, labels):
+    return logits[:, labels]  # item i paired with every label
+
+
+def test_label_scores_pairing_every_column_is_explained_though_the_empty_case_fails_first():
+    report = runner.check(find("label_scores"), label_pairs_every_column)
+    assert "[no samples]" not in report.line  # its bare "(0, 0), expected (0,)" gives way
+    assert "size-1 dimension" in report.line and "[a single sample]" in report.line
+
+
 def test_hidden_checks_without_the_graders_references_fail_loudly():
     with pytest.raises(CheckFailure, match="only in the grader") as raised:
         checks.exercise("dice_rolls", dice_rolls, cases="hidden", seed=3)

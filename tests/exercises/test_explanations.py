@@ -127,6 +127,9 @@ ROWS = [
     (ch02.step_ignored, "numerical_gradient",
      "return numerical(function, point, 1e-6)",
      "return numerical(function, point, eps) * 2", "ignored"),
+    (ch02.left_nudged, "numerical_gradient",
+     "return left_nudged(function, point, eps)",
+     "return one_sided(function, point, eps)", "left nudged"),
     (ch02.one_sided, "numerical_gradient",
      "return one_sided(function, point, eps)",
      "return numerical(function, point, 1e-6)", "one-sided"),
@@ -154,6 +157,17 @@ def numerical(function, point, eps):
         below = function(flat.reshape(point.shape))
         flat[i] = keep
         out[i] = (above - below) / (2 * eps)
+    return out.reshape(point.shape)
+
+
+def left_nudged(function, point, eps):
+    flat = point.clone().reshape(-1)
+    out = torch.zeros_like(flat)
+    for i in range(flat.numel()):
+        flat[i] += eps
+        above = function(flat.reshape(point.shape))
+        flat[i] -= 2 * eps
+        out[i] = (above - function(flat.reshape(point.shape))) / (2 * eps)
     return out.reshape(point.shape)
 
 
