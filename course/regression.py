@@ -1,4 +1,4 @@
-"""Plots for chapter 2 (autograd and linear regression); each returns a matplotlib Figure.
+"""Plots for chapter 2 (autograd, gradient checks, linear regression); each returns a Figure.
 
 Nothing here trains a model or computes a gradient: the notebook does that, these functions only
 draw what it computed, and touch no global state.
@@ -105,4 +105,32 @@ def derivative_plot(points: torch.Tensor, values: torch.Tensor,
     ax.set(title=title, xlabel="x")
     ax.grid(alpha=0.3)
     ax.legend()
+    return fig
+
+
+def step_size_errors(steps: Sequence[float], errors: Mapping[str, Sequence[float]],
+                     title: str = "Finite differences: error against the step ε") -> Figure:
+    """Error of finite-difference derivatives against their step ε, on log-log axes.
+
+    A zero error cannot be drawn on a log axis, so such points are left out of their curve.
+
+    Args:
+        steps: the ε values, e.g. ``[1e-1, 1e-2, ...]``.
+        errors: maps a label (e.g. ``"central, float64"``) to the absolute error at each step.
+        title: axes title.
+
+    Returns:
+        The Figure.
+    """
+    fig = Figure(figsize=(5.5, 3.4), layout="constrained")
+    ax = fig.add_subplot()
+    for name, values in errors.items():
+        kept = [(float(s), float(v)) for s, v in zip(steps, values, strict=True) if v > 0]
+        ax.plot([s for s, _ in kept], [v for _, v in kept], "o-", markersize=3, label=name)
+    ax.set(xscale="log", yscale="log", title=title, xlabel="step ε",
+           ylabel="|estimate − true derivative|")
+    ax.invert_xaxis()  # smaller steps to the right
+    ax.grid(alpha=0.3)
+    if errors:
+        ax.legend()
     return fig

@@ -43,3 +43,16 @@ def test_derivative_plot_draws_function_and_each_derivative():
     lines = fig.axes[0].get_lines()
     assert len(lines) == 4  # f, two derivatives, the zero line
     assert torch.allclose(torch.as_tensor(lines[1].get_ydata()), by_hand.detach())
+
+
+def test_step_size_errors_draws_log_log_curves_and_leaves_out_zero_errors():
+    steps = [1e-1, 1e-2, 1e-3]
+    fig = regression.step_size_errors(steps, {"central": [1e-3, 0.0, 1e-7],
+                                              "forward": [1e-2, 1e-3, 1e-4]})
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    central, forward = ax.get_lines()
+    assert list(central.get_xdata()) == [1e-1, 1e-3]  # the zero error is left out
+    assert list(forward.get_ydata()) == [1e-2, 1e-3, 1e-4]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["central", "forward"]

@@ -48,11 +48,24 @@ def center_rows(x):
     """Subtract each row's mean from that row."""
     return x - x.mean(dim=1)
 ''',
+    # argmin over the points (dim 0): the nearest point of each centre, not the nearest centre
+    "ex_nearest_centroid": '''\
+def nearest_centroid(points, centroids):
+    """Index of the nearest centroid for every point."""
+    distances = ((points[:, None, :] - centroids[None, :, :]) ** 2).sum(dim=2)
+    return distances.argmin(dim=0)
+''',
     # a mask over the whole tensor picks single elements, not rows
     "ex_rows_where": '''\
 def rows_where(data, column, threshold):
     """Rows of data whose entry in column exceeds threshold."""
     return data[data > threshold]
+''',
+    # whole label columns for every row instead of one element per row
+    "ex_label_scores": '''\
+def label_scores(logits, labels):
+    """The score each sample gave to its own label."""
+    return logits[:, labels]
 ''',
     # reshape without permute: the channels stay interleaved pixel by pixel
     "ex_flatten_channels_first": '''\

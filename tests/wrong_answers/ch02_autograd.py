@@ -28,6 +28,20 @@ def neuron_gradients(inputs, targets, weight, bias):
     dloss_dz = 2 * (prediction - targets) / inputs.numel()
     return torch.stack([(dloss_dz * inputs).sum(), dloss_dz.sum()])
 ''',
+    # the one-sided difference (f(x + eps) - f(x)) / eps: its error is of the order of eps
+    "ex_numerical_gradient": '''\
+def numerical_gradient(function, point, eps=1e-6):
+    """Finite-difference estimate of the gradient of a scalar function."""
+    nudged = point.detach().clone().reshape(-1)
+    gradient = torch.zeros_like(nudged)
+    base = function(point)
+    for i in range(nudged.numel()):
+        original = nudged[i].item()
+        nudged[i] = original + eps
+        gradient[i] = (function(nudged.reshape(point.shape)) - base) / eps
+        nudged[i] = original
+    return gradient.reshape(point.shape)
+''',
     # wrong sign in the update: the point climbs the loss instead of descending it
     "ex_gradient_descent": '''\
 def gradient_descent(loss_function, start, learning_rate, num_steps):
