@@ -214,11 +214,16 @@ def generate_solution(chapter: str, out: Path, root: Path = ROOT) -> Path:
         IncludeHeaderFooter,
         LockCells,
     )
+    from traitlets import Bool
 
     from course.grade.polling import ShortPolls
 
     class SolutionExecute(ShortPolls, Execute):
         """nbgrader's Execute, polling replies in short steps (see ``course.grade.polling``)."""
+
+        # One stream output per cell and name: how a busy machine splits a cell's prints into
+        # chunks must not show in solutions/ (nbclient does not take this from the config).
+        coalesce_streams = Bool(True)
 
     lint_source(notebook_path(chapter, root=root))
     _ensure_alembic_on_path()
