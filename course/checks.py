@@ -199,6 +199,11 @@ def progress(chapter: str | None = None) -> None:
     print(_progress.table(sys._getframe(1).f_globals, chapter) + "\n", end="")
 
 
-def setup_notebook() -> None:
-    """Show an unsolved exercise in one line when a demo cell needs it (IPython only)."""
-    _notebook.setup()
+def setup_notebook(chapter: str | None = None) -> None:
+    """Show an unsolved exercise in one line when a cell needs it (IPython only).
+
+    Args:
+        chapter: the notebook's chapter, e.g. ``"ch08_capstone"`` (needed by the chapters whose
+            tests do not use ``exercise`` yet).
+    """
+    _notebook.setup(chapter)
