@@ -20,6 +20,7 @@ def grade_cell(grade_id: str, source: str, points: int = 1):
     cell.metadata["nbgrader"] = {"grade": True, "grade_id": grade_id, "locked": True,
                                  "points": points, "schema_version": 3, "solution": False,
                                  "task": False}
+    cell.metadata["tags"] = ["raises-exception"]  # Run All goes on past an unsolved exercise
     return cell
 
 

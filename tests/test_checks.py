@@ -1,18 +1,21 @@
-"""course/checks.py: every failure prints a specific message to stdout and raises."""
+"""course/checks.py: every failure raises one specific message, shown as one ``✗`` line."""
 
 import numpy as np
 import pytest
 import torch
 
 from course import checks
+from course.check.render import CheckFailure
 
 
 def failure(capsys, function, *args, **kwargs) -> str:
-    with pytest.raises(AssertionError) as raised:
+    with pytest.raises(CheckFailure) as raised:  # an AssertionError: nbgrader scores it 0
         function(*args, **kwargs)
     out, err = capsys.readouterr()
     assert err == "", "checks must never write to stderr (nbgrader scores stderr as 0)"
-    assert out.strip() == f"✗ {raised.value}"
+    assert out == "", "the message is shown once, as the error's one line"
+    assert isinstance(raised.value, AssertionError)
+    assert raised.value._render_traceback_() == [f"✗ {raised.value}"]  # what IPython shows
     return str(raised.value)
 
 
@@ -72,3 +75,33 @@ def test_replacing_torch_allclose_cannot_make_a_wrong_answer_pass(capsys, monkey
     monkeypatch.setattr(torch, "allclose", lambda *a, **k: True)
     monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
     failure(capsys, checks.check_tensor, torch.zeros(3), torch.ones(3))
+
+
+def test_check_raises_passes_an_unsolved_stub_through_instead_of_judging_it(capsys):
+    def stub():
+        raise NotImplementedError
+
+    for expected in (RuntimeError, ValueError):  # NotImplementedError is a RuntimeError
+        with pytest.raises(NotImplementedError):
+            checks.check_raises(stub, expected, "f")
+    checks.check_raises(stub, NotImplementedError, "f")
+    assert capsys.readouterr() == ("", "")
+
+
+def test_in_a_kernel_a_failed_check_is_one_line_and_its_graded_cell_scores_0():
+    import nbformat
+    from nbclient import NotebookClient
+    from nbgrader.utils import determine_grade
+
+    nb = nbformat.v4.new_notebook()
+    check = 'checks.check_close(1.0, 2.0, "mean", hint="divide by n")'
+    nb.cells = [nbformat.v4.new_code_cell("from course import checks"),
+                nbformat.v4.new_code_cell(check)]
+    nb.cells[1].metadata = {"tags": ["raises-exception"], "nbgrader": {
+        "grade": True, "grade_id": "test_mean", "points": 2, "solution": False, "locked": True}}
+    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    outputs = nb.cells[1].outputs
+    assert [output.output_type for output in outputs] == ["error"]  # nothing on stdout or stderr
+    assert outputs[0].ename == "CheckFailure"
+    assert outputs[0].traceback == ["✗ mean: expected 2, got 1: divide by n"]
+    assert determine_grade(nb.cells[1]) == (0, 2)

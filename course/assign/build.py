@@ -17,6 +17,7 @@ import nbformat
 
 from course.assign import recorded
 from course.assign.lint import is_test_cell, uses_checker, violation
+from course.assign.raises import TAG, missing_tags
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER_PATTERN = re.compile(r"^ch\d\d_[a-z0-9_]+$")
@@ -58,8 +59,10 @@ def lint_source(path: Path) -> None:
     """Raise ``BuildError`` naming the file and cell of the first malformed part of a source.
 
     Checks: readable notebook JSON, kernelspec present, no stored outputs, every nbgrader cell
-    has a unique ``grade_id``, every graded cell has points, solution markers are balanced, and
-    in a chapter that uses ``checks.exercise`` its test cells contain nothing else.
+    has a unique ``grade_id``, every graded cell has points, solution markers are balanced, every
+    cell that raises on a blank release (test cells, cells that need an exercise) carries the
+    ``raises-exception`` tag, and in a chapter that uses ``checks.exercise`` its test cells contain
+    nothing else.
     """
     rel = path.relative_to(path.parents[2]) if len(path.parents) > 2 else path
     try:
@@ -97,6 +100,11 @@ def lint_source(path: Path) -> None:
             raise BuildError(f"{where}: graded cell without points")
         if meta.get("solution") and cell.cell_type == "code" and "BEGIN SOLUTION" not in text:
             raise BuildError(f"{where}: solution cell without ### BEGIN SOLUTION")
+    for index in missing_tags(nb.cells)[:1]:
+        grade_id = nb.cells[index].metadata.get("nbgrader", {}).get("grade_id")
+        name = f" ({grade_id})" if grade_id else ""
+        raise BuildError(f"{rel}: cell {index}{name}: raises on a blank notebook (it needs an "
+                         f"exercise); tag it {TAG!r} so Run All goes on")
     if uses_checker(nb.cells):
         for index, cell in enumerate(nb.cells):
             problem = violation(cell.source) if is_test_cell(cell) else None

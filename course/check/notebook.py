@@ -5,7 +5,8 @@
 yet"; the cell still ends in an error (tagged ``raises-exception``, so Run All goes on). The names
 that cell would have assigned are remembered, so a later cell that needs one of them (a plot of
 ``epoch_losses``) also says in one line which exercise it waits for, instead of a ``NameError``
-traceback. Any other ``NotImplementedError`` or ``NameError`` keeps its normal traceback.
+traceback, and so on down the chain (the names that later cell would have assigned wait too).
+Any other ``NotImplementedError`` or ``NameError`` keeps its normal traceback.
 Importing this module changes nothing.
 """
 
@@ -15,19 +16,27 @@ from course import exercises
 from course.check.render import not_solved_line
 
 _unmade: dict[str, object] = {}  # name a failed demo cell did not assign -> the unsolved spec
+_chapter: list[str | None] = [None]  # the chapter set up in this kernel (None: any converted one)
 
 
-def unsolved_exercise(tb):
-    """The spec of the exercise whose stub raised, from a traceback's innermost frames."""
+def _frame_names(code) -> list[str]:
+    """A method's class first (``PhoneClassifier`` for ``PhoneClassifier.fit``), then the name."""
+    path = getattr(code, "co_qualname", code.co_name).split(".")
+    return ([path[-2]] if len(path) > 1 else []) + [code.co_name]
+
+
+def unsolved_exercise(tb, chapter: str | None = None):
+    """The exercise whose stub raised, from a traceback's innermost frames (``chapter`` first)."""
     names = []
     while tb is not None:
-        names.append(tb.tb_frame.f_code.co_name)
+        names.append(tb.tb_frame.f_code)
         tb = tb.tb_next
-    for name in reversed(names):
-        try:
-            return exercises.find(name)
-        except KeyError:
-            continue
+    for code in reversed(names):
+        for name in _frame_names(code):
+            try:
+                return exercises.named(name, chapter or _chapter[0])
+            except KeyError:
+                continue
     return None
 
 
@@ -56,19 +65,24 @@ def _current_cell(shell) -> str:
     return history[-1]
 
 
+def _remember_unmade(shell, exercise) -> None:
+    for name in assigned_names(_current_cell(shell)):
+        _unmade[name] = exercise
+
+
 def one_line(shell, etype, value, tb) -> list[str] | None:
     """The one line a demo cell shows for this error, or None for the normal traceback."""
     if issubclass(etype, NameError):
         exercise = _unmade.get(getattr(value, "name", None))
         if exercise is None or _innermost(tb).f_code.co_name != "<module>":
             return None
+        _remember_unmade(shell, exercise)  # what this cell would have made waits for it too
         return [f"✗ `{value.name}` was not made: an earlier cell stopped because "
                 f"{not_solved_line(exercise)} (solve it, then run the cells again)"]
     exercise = unsolved_exercise(tb)
     if exercise is None:
         return None
-    for name in assigned_names(_current_cell(shell)):
-        _unmade[name] = exercise
+    _remember_unmade(shell, exercise)
     return [f"✗ {not_solved_line(exercise)}: this cell needs it (solve it, then run this "
             "cell again)"]
 
@@ -90,8 +104,14 @@ def _forget_made(result) -> None:
             _unmade.pop(name, None)
 
 
-def setup() -> bool:
-    """Install the one-line rendering in the running IPython; False outside IPython."""
+def setup(chapter: str | None = None) -> bool:
+    """Install the one-line rendering in the running IPython; False outside IPython.
+
+    Args:
+        chapter: the notebook's chapter (``ch08_capstone``), so that a name two chapters share
+            (``evaluate``) names this chapter's exercise; None: the converted chapters.
+    """
+    _chapter[0] = chapter
     try:
         from IPython import get_ipython
     except ImportError:

@@ -159,3 +159,56 @@ def test_a_cell_after_an_unsolved_demo_names_the_exercise_and_other_name_errors_
     assert len(shell.show(*_run_cell("student_code()", {"student_code": student_code}))) == 6
     shell.events.callbacks["post_run_cell"][0](_RunResult("fitted = 1.0", success=True))
     assert len(shell.show(*_run_cell("print(fitted)", {}))) == 6  # made since: a real error
+
+
+def test_a_chain_of_cells_after_an_unsolved_exercise_each_name_it_in_one_line(monkeypatch):
+    import IPython
+
+    shell = _Shell()
+    shell.events = _Events()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    assert notebook.setup("ch08_capstone") is True
+
+    def split_indices(num_samples, val_fraction, test_fraction, seed):
+        raise NotImplementedError()
+
+    waiting = ("✗ `{}` was not made: an earlier cell stopped because Exercise 1 (`split_indices`) "
+               "is not solved yet (solve it, then run the cells again)")
+    namespace = {"split_indices": split_indices}
+    cells = ["train_idx = split_indices(10, 0.2, 0.2, 0)", "train_x = train_idx * 2",
+             "print(train_x)"]
+    shown = []
+    for cell in cells:
+        shell.user_ns["In"].append(cell)
+        shown.append(shell.show(*_run_cell(cell, namespace)))
+    assert shown[0][0].startswith("✗ Exercise 1 (`split_indices`) is not solved yet")
+    assert shown[1:] == [[waiting.format("train_idx")], [waiting.format("train_x")]]
+
+
+def test_the_chapter_set_up_names_its_own_exercise_and_a_class_by_its_name(monkeypatch):
+    import IPython
+
+    shell = _Shell()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+
+    def evaluate(labels, predictions, num_classes):
+        raise NotImplementedError()
+
+    class TwoLayerNet:
+        def __init__(self, in_features, hidden_features, out_features):
+            raise NotImplementedError()
+
+    class PhoneClassifier:  # its method shares the name of Exercise 7, fit
+        def fit(self, features, labels):
+            raise NotImplementedError()
+
+    for chapter, stub, number in (("ch08_capstone", evaluate, 6), (None, evaluate, 9),
+                                  ("ch04_init_and_networks", TwoLayerNet, 2),
+                                  ("ch08_capstone", lambda *_: PhoneClassifier().fit(1, 2), 10)):
+        notebook.setup(chapter)
+        try:
+            stub(1, 2, 3)
+        except NotImplementedError:
+            found = notebook.unsolved_exercise(sys.exc_info()[2])
+        assert found.number == number
+    notebook.setup()
