@@ -274,3 +274,11 @@ def test_sqlite_is_refused_on_a_remote_cluster_and_allowed_on_loopback(blank_cou
         assert on_this_machine(local), local
         check_gradebook(local, sqlite)
     check_gradebook("tcp://192.0.2.7:8786", "postgresql://grader@db/gradebook")
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(blank_course):
+    import dask
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}), \
+            pytest.raises(RunStopped, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        grade(CHAPTER, blank_course, cluster="tcp://127.0.0.1:9", **LIMITS)
