@@ -9,6 +9,8 @@ together with ``python -m benchmarks``:
   finished redraw (plot function + Agg draw), swept over each slider's range and each option.
 - ``grading``: one chapter's submissions graded by nbgrader's serial ``autograde`` and by
   ``python -m course grade --workers N``, against the plain execution of the same notebook.
+- ``grading_cluster``: 30 and 200 submissions graded by the local pool, ``--cluster local:2`` and
+  a separate-process Dask cluster on loopback; the cost per submission and per run of each.
 - ``install``: a fresh CPU install following README, timed, and its size on disk.
 
 Each prints a table and writes ``benchmarks/results/<name>.json`` with the machine it ran on;

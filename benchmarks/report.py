@@ -7,7 +7,7 @@ import sys
 
 from benchmarks.common import RESULTS, read_results, table
 
-NAMES = ("notebooks", "sliders", "grading", "install")
+NAMES = ("notebooks", "sliders", "grading", "grading_cluster", "install")
 
 
 def _machine_line(results: dict[str, dict]) -> str:
@@ -76,6 +76,19 @@ def markdown(results: dict[str, dict]) -> str:
             rows.append([f"grade `{name}` ({r['submissions']} submissions): time per submission",
                          ", ".join(parts) + f" (plain run {r['plain_execution_s']:.1f} s)", "",
                          ""])
+    if "grading_cluster" in results:
+        c = results["grading_cluster"]
+        for size in c["sizes"]:
+            for name, r in size["graders"].items():
+                start = (f"; cluster started in {r['cluster_start_s']:.0f} s before"
+                         if "cluster_start_s" in r else "")
+                rows.append([f"grade {size['submissions']} × `{c['chapter']}`, {name}",
+                             f"{r['wall_s']:.0f} s ({r['per_submission_s']:.2f} s each{start})",
+                             "", ""])
+        for name, f in c["fit"].items():
+            rows.append([f"{name}: one more submission / fixed cost of a run",
+                         f"{f['marginal_s']:.2f} s ({f['core_s_per_notebook']:.2f} core-s) / "
+                         f"{f['fixed_s']:.0f} s", "", ""])
     if "install" in results:
         i = results["install"]
         rows.append([f"fresh install (venv, `pip install {i['torch_pin']}`, `pip install -e "
