@@ -13,7 +13,7 @@ import time
 
 from benchmarks.common import wait_for_quiet
 
-ORDER = ("install", "notebooks", "sliders", "grading", "grading_cluster")
+ORDER = ("install", "notebooks", "sliders", "grading", "grading_cluster", "memory")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -114,7 +114,9 @@ def plot_activation(input_scale: float = 1.0, activation: str = "sigmoid") -> Fi
 
     The x axis spans +-4 input_scale (where 99.99 % of N(0, input_scale**2) inputs fall), so a
     large scale shows the curve as the layer sees it: mostly flat. Saturated regions are shaded
-    red and the saturated share is written in the title. Kept lean (fixed ticks, few texts) so
+    red and the saturated share is written in the title; the grey area under the curve is the
+    density of the inputs, so a wide red region where few inputs fall is not mistaken for a
+    large share. Kept lean (fixed ticks, few texts) so
     one widget update stays well under 100 ms.
 
     Args:
@@ -132,6 +134,7 @@ def plot_activation(input_scale: float = 1.0, activation: str = "sigmoid") -> Fi
     limit = stats["threshold"] * peak
     saturated = (slope < limit).numpy()
     xs, values = x.numpy(), value.numpy()
+    density = torch.exp(-0.5 * (x / input_scale) ** 2).numpy()  # N(0, scale²), peak scaled to 1
 
     fig = Figure(figsize=(7.5, 2.8), dpi=80)
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.1, top=0.8, wspace=0.25)
@@ -148,12 +151,15 @@ def plot_activation(input_scale: float = 1.0, activation: str = "sigmoid") -> Fi
         ax.set_ylim(bottom, top)
         _set_ticks(ax.xaxis, -span, span, 5)
         ax.grid(alpha=0.3)
+    ax_value.fill_between(xs, low - pad, low - pad + 0.9 * (high - low) * density, color="0.5",
+                          alpha=0.25, linewidth=0)
     _set_ticks(ax_value.yaxis, low, high, 3)
     _set_ticks(ax_slope.yaxis, 0.0, peak, 3)
     ax_slope.axhline(limit, color="C3", linestyle="--", linewidth=1)
     share = stats["saturated_share"]
     ax_value.set_title(f"{activation}(x), x ~ N(0, {input_scale:.3g}²)\n"
-                       f"{share:.1%} of inputs saturated (red)", fontsize="medium")
+                       f"{share:.1%} of inputs saturated (red); grey: inputs",
+                       fontsize="medium")
     ax_slope.set_title(f"{activation}'(x): mean slope {stats['mean_derivative']:.3g}\n"
                        f"dashed: 1% of the peak slope {peak:g}", fontsize="medium")
     return fig

@@ -91,4 +91,6 @@ def test_plot_activation_draws_both_panels_with_the_share(name, scale):
     for ax in (ax_value, ax_slope):
         y = ax.lines[0].get_ydata()
         assert len(y) > 100 and all(math.isfinite(v) for v in y)
+    density = ax_value.collections[-1].get_paths()[0].vertices[:, 1]  # the grey input density
+    assert density.max() > density.min() and "grey: inputs" in ax_value.get_title()
     fig.savefig(io.BytesIO(), format="png")  # renders without error at extreme scales

@@ -50,6 +50,20 @@ def test_kaiming_scale_with_relu_keeps_the_spread_within_a_factor_2():
     assert all(0.4 < fraction < 0.6 for fraction in stats.zero_fraction)
 
 
+def test_weight_norms_are_scale_times_root_width_and_relu_gradients_are_level_at_any_scale():
+    """A bias-free ReLU net is positively homogeneous: every layer's weight gradient has about
+    the same size, whatever the scale; only its size against the weight's tells the scales
+    apart."""
+    ratios = {}
+    for scale in (0.1, KAIMING_RELU, 10.0):
+        stats = init_scale_stats(scale, "relu")
+        assert all(norm == pytest.approx(scale * 128**0.5, rel=0.02)
+                   for norm in stats.weight_norm)
+        assert max(stats.gradient_norm) / min(stats.gradient_norm) < 2.0
+        ratios[scale] = stats.gradient_norm[0] / stats.weight_norm[0]
+    assert ratios[0.1] < 1e-10 and 0.1 < ratios[KAIMING_RELU] < 10 and ratios[10.0] > 1e6
+
+
 def test_kaiming_is_healthy_for_every_seed_tried():
     for seed in range(5):
         stats = init_scale_stats(KAIMING_RELU, "relu", seed=seed)
@@ -114,7 +128,7 @@ def test_shapes_of_the_result():
     stats = init_scale_stats(1.0, "tanh", depth=5, width=16, batch_size=8)
     assert stats.depth == 5
     for values in (stats.activation_std, stats.saturated_fraction, stats.zero_fraction,
-                   stats.gradient_norm, stats.backward_std):
+                   stats.gradient_norm, stats.weight_norm, stats.backward_std):
         assert len(values) == 5
         assert all(isinstance(value, float) for value in values)
 
@@ -132,7 +146,7 @@ def _stats(activation_std, activation="relu", saturated=0.0):
     return init_scale.InitScaleStats(
         scale=1.0, activation=activation, activation_std=tuple(activation_std),
         saturated_fraction=(saturated,) * depth, zero_fraction=(0.0,) * depth,
-        gradient_norm=(1.0,) * depth, backward_std=(1.0,) * depth)
+        gradient_norm=(1.0,) * depth, weight_norm=(1.0,) * depth, backward_std=(1.0,) * depth)
 
 
 @pytest.mark.parametrize(("stds", "verdict"), [
@@ -177,7 +191,25 @@ def test_preset_buttons_move_the_slider_to_the_named_scales():
     for button, (name, value) in zip(box.children, init_scale.NAMED_SCALES.items(), strict=True):
         assert name in button.description
         button.click()
-        assert slider.value == pytest.approx(value)
+        assert slider.value == value
+        on_grid = (math.log10(value) - slider.min) / slider.step
+        assert on_grid == pytest.approx(round(on_grid), abs=1e-9), name
+        assert -2 <= slider.min < -2 + 0.05 and slider.step == 0.05
+
+
+@pytest.mark.parametrize("value", [5 / 3, math.sqrt(2), 1.0, 0.01, 99.0, 0.0123])
+def test_grid_minimum_puts_the_value_on_a_step_within_one_step_of_the_minimum(value):
+    minimum = init_scale.grid_minimum(value, -2, 0.05)
+    assert -2 <= minimum < -1.95
+    steps = (math.log10(value) - minimum) / 0.05
+    assert steps == pytest.approx(round(steps), abs=1e-9)
+    assert 10 ** (minimum + round(steps) * 0.05) == pytest.approx(value, rel=1e-12)
+
+
+def test_without_the_grid_the_tanh_gain_is_snapped_to_158():
+    """The bug being fixed: the nearest step of the original grid shows 1.58, not 1.67."""
+    steps = round((math.log10(5 / 3) + 2) / 0.05)
+    assert f"{10 ** (-2 + steps * 0.05):.3g}" == "1.58"
 
 
 def test_plot_labels_overflow(monkeypatch):

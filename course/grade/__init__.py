@@ -9,5 +9,6 @@ fork server for kernels), ``polling`` (bounded waits on kernel replies), ``plumb
 a course folder, the gradebook's scores).
 
 Imports: nbgrader, jupyter_client and ``course.assign.build`` for the course's layout (and
-``distributed`` in ``cluster``, imported only for ``--cluster``); never the chapter helpers. Student helpers must not import this package.
+``distributed`` in ``cluster``, imported only for ``--cluster``); never the chapter helpers.
+Student helpers must not import this package.
 """

@@ -35,7 +35,8 @@ def dispatch(args) -> int:
                               cell_timeout=args.cell_timeout,
                               notebook_timeout=args.notebook_timeout,
                               progress=not args.no_progress, kernels=args.kernels,
-                              cluster=args.cluster, tries=args.tries)
+                              cluster=args.cluster, tries=args.tries,
+                              students=args.student)
     except RunStopped as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

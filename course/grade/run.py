@@ -21,7 +21,7 @@ import nbformat
 
 from course.assign.build import ROOT
 from course.grade.journal import Journal, digest
-from course.grade.staging import STAGING, release_cells, stage
+from course.grade.staging import STAGING, copy_extras, release_cells, stage
 
 SANDBOXED = ("sandbox: bubblewrap (system read-only; course folder, home and other students "
              "hidden; only the submission's copy writable)")
@@ -118,8 +118,23 @@ class _ErrorLog(logging.Handler):
         return useful[-1][:200] if useful else ""
 
 
+def quiet_gradebook_warnings() -> None:
+    """Silence the SQLAlchemy warnings nbgrader's gradebook raises on a student's first grading.
+
+    ``Gradebook.update_or_create_submission`` builds a submission's rows before adding them to the
+    session, so SQLAlchemy notes "Object of type <SubmittedAssignment> not in session, add
+    operation along 'Assignment.submissions' will not proceed" three times per new student; the
+    rows are added right after and the grades are complete (the grading tests read them back).
+    Only that message is silenced.
+    """
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", r"Object of type <Submitted\w+> not in session", SAWarning)
+
+
 def _worker_setup(env: dict[str, str]) -> None:
     os.environ.update(env)
+    quiet_gradebook_warnings()
 
 
 def _notebook_problems(path: Path) -> list[str]:
@@ -149,8 +164,8 @@ def _notebook_problems(path: Path) -> list[str]:
 def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
           sandbox: str = "auto", cell_timeout: int | None = None,
           notebook_timeout: int = 300, progress: bool = True,
-          kernels: str = "fork", cluster: str | None = None,
-          tries: int = 3) -> tuple[list[Result], str]:
+          kernels: str = "fork", cluster: str | None = None, tries: int = 3,
+          students: list[str] | None = None) -> tuple[list[Result], str]:
     """Autograde every submission of ``chapter`` under ``course_dir/submitted``.
 
     Args:
@@ -167,6 +182,8 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
         cluster: None (a pool of ``workers`` processes here), or a Dask cluster: ``local:N``,
             a scheduler address or a scheduler file (``course.grade.cluster``).
         tries: on a cluster, starts of a submission whose worker died before it is given up.
+        students: grade only these students (``submitted/<student>``); everyone when None. A
+            named student without a submission folder is listed with that problem.
 
     Returns:
         (one Result per student, sorted; a line saying whether the sandbox was used, and one
@@ -183,6 +200,7 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
 
     course_dir = Path(course_dir).resolve()
     warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy notes from its gradebook
+    quiet_gradebook_warnings()
     config = load_config(course_dir)
     cell_timeout = cell_timeout or int(config.Execute.get("timeout", 60))
     workers = workers or os.cpu_count() or 1
@@ -227,7 +245,14 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
     digests: dict[str, str] = {}
     resumed = []
     jobs = []
-    for folder in sorted(p for p in (course_dir / "submitted").glob("*") if p.is_dir()):
+    folders = sorted(p for p in (course_dir / "submitted").glob("*") if p.is_dir())
+    unknown = []
+    if students is not None:
+        folders = [p for p in folders if p.name in students]
+        unknown = [Result(student, max_score=_max_points(released), problems=[
+            f"no folder submitted/{student}: nothing graded (collect first?)"])
+            for student in sorted(set(students) - {p.name for p in folders})]
+    for folder in folders:
         student = folder.name
         result = results.setdefault(student, Result(student))
         notebook = folder / chapter / f"{chapter}.ipynb"
@@ -246,8 +271,7 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
         except ValueError as error:
             result.problems.append(f"{error}: not graded, scored 0")
             continue
-        for extra in folder.glob(f"{chapter}/timestamp.txt"):
-            shutil.copy(extra, staging / "submitted" / student / chapter / extra.name)
+        copy_extras(folder / chapter, staging / "submitted" / student / chapter, notebook.name)
         jobs.append((str(course_dir), chapter, student, use_sandbox, cell_timeout,
                      notebook_timeout, kernels == "fork"))
 
@@ -288,7 +312,7 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
         result.max_score = sum(maximum for _, maximum in cells.values()) or _max_points(released)
         result.problems += _notebook_problems(course_dir / "autograded" / student / chapter /
                                               f"{chapter}.ipynb")
-    return sorted(results.values(), key=lambda r: r.student), note
+    return sorted([*results.values(), *unknown], key=lambda r: r.student), note
 
 
 def _pool(jobs: list[tuple], workers: int, path: str, course_dir: Path, use_sandbox: bool,

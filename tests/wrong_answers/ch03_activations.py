@@ -34,6 +34,12 @@ def softmax(logits, dim=-1):
     exponentials = torch.exp(logits)
     return exponentials / exponentials.sum(dim=dim, keepdim=True)
 ''',
+    # sigmoid of class 1's logit alone: the probability depends on the difference z1 - z0.
+    "ex_two_class_probability": '''\
+def two_class_probability(logits):
+    """Probability of class 1 under a two-class softmax."""
+    return torch.sigmoid(logits[:, 1])
+''',
     # The derivative written as the function itself.
     "ex_sigmoid_derivative": '''\
 def sigmoid_derivative(x):

@@ -80,6 +80,33 @@ def init_for_relu(module):
     nn.init.kaiming_normal_(module.weight, mode="fan_in", nonlinearity="relu")
     nn.init.zeros_(module.bias)
 ''',
+    # the fan-in taken from shape[0] (the number of outputs)
+    "ex_kaiming_from_scratch": '''\
+def kaiming_normal_from_scratch_(weight, nonlinearity="relu", generator=None):
+    """Fill weight in place like nn.init.kaiming_normal_."""
+    std = nn.init.calculate_gain(nonlinearity) / math.sqrt(weight.shape[0])
+    with torch.no_grad():
+        weight.copy_(torch.randn(weight.shape, generator=generator) * std)
+    return weight
+''',
+    # Xavier for the tanh layer without the tanh gain (xavier_normal_'s default gain is 1)
+    "ex_tanh_relu_net": '''\
+class TanhReluNet(nn.Module):
+    """Linear -> tanh -> Linear -> ReLU -> Linear."""
+
+    def __init__(self, in_features, hidden1_features, hidden2_features, out_features):
+        super().__init__()
+        self.hidden1 = nn.Linear(in_features, hidden1_features)
+        nn.init.xavier_normal_(self.hidden1.weight)
+        nn.init.zeros_(self.hidden1.bias)
+        self.hidden2 = nn.Linear(hidden1_features, hidden2_features)
+        nn.init.kaiming_normal_(self.hidden2.weight, nonlinearity="relu")
+        nn.init.zeros_(self.hidden2.bias)
+        self.output = nn.Linear(hidden2_features, out_features)
+
+    def forward(self, inputs):
+        return self.output(torch.relu(self.hidden2(torch.tanh(self.hidden1(inputs)))))
+''',
     # columns (inputs) compared instead of rows (units)
     "ex_count_distinct_units": '''\
 def count_distinct_units(layer, atol=1e-6):
