@@ -25,15 +25,22 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import header, machine_info, table, write_results
+from benchmarks.common import (
+    RESULTS,
+    header,
+    load_average,
+    machine_info,
+    table,
+    write_results,
+)
 from benchmarks.grading import DEFAULT_CHAPTER, _check_full_marks, _copy, _timed, prepare
 from tests.grade.dask_processes import dask_cluster  # the same loopback cluster as the tests
 
 WORKERS = 2
 
 
-def grade_size(chapter: str, submissions: int) -> dict:
-    """Time the three graders on ``submissions`` copies of ``chapter``."""
+def grade_size(chapter: str, submissions: int, save=None) -> dict:
+    """Time the three graders on ``submissions`` copies of ``chapter``; ``save`` each row."""
     from benchmarks.notebooks import execute
 
     graders: dict[str, dict] = {}
@@ -44,9 +51,11 @@ def grade_size(chapter: str, submissions: int) -> dict:
         runs = {"local pool (--workers 2)": [*course, "--workers", str(WORKERS)],
                 "LocalCluster (--cluster local:2)": [*course, "--cluster", f"local:{WORKERS}"],
                 "separate processes (dask scheduler + 2 dask worker)": None}
+        size = {"submissions": submissions, "plain_execution_s": round(plain_s, 3),
+                "graders": graders}
         for index, (name, command) in enumerate(runs.items()):
             copy = _copy(course_dir, f"run{index}")
-            extra = {}
+            extra = {"load_average_before": load_average()}
             if command is None:
                 started = time.perf_counter()
                 with dask_cluster(Path(tmp) / "dask", WORKERS) as (scheduler_file, _, _):
@@ -55,21 +64,25 @@ def grade_size(chapter: str, submissions: int) -> dict:
                     elapsed, _ = _timed(command, copy)
             else:
                 elapsed, _ = _timed(command, copy)
+            extra["load_average_after"] = load_average()
             _check_full_marks(copy, chapter, submissions, name)
             graders[name] = {"command": " ".join(command[2:]), "workers": WORKERS,
                              "wall_s": round(elapsed, 2),
                              "per_submission_s": round(elapsed / submissions, 3), **extra}
-            print(f"  {submissions} x {chapter}: {name}: {elapsed:.1f} s", flush=True)
+            print(f"  {submissions} x {chapter}: {name}: {elapsed:.1f} s (load average "
+                  f"{extra['load_average_before']} before, {extra['load_average_after']} after)",
+                  flush=True)
             shutil.rmtree(copy, ignore_errors=True)
-    return {"submissions": submissions, "plain_execution_s": round(plain_s, 3),
-            "graders": graders}
+            if save:
+                save(size)  # a run stopped later keeps what it measured
+    return size
 
 
 def fit(sizes: list[dict]) -> dict[str, dict]:
-    """Per grader: seconds per extra submission (slope) and per run (intercept), two sizes."""
+    """Per grader timed at both sizes: seconds per extra submission (slope) and per run."""
     small, large = sizes[0], sizes[-1]
     fitted = {}
-    for name in small["graders"]:
+    for name in [n for n in small["graders"] if n in large["graders"]]:
         a, b = small["graders"][name]["wall_s"], large["graders"][name]["wall_s"]
         slope = (b - a) / (large["submissions"] - small["submissions"])
         fitted[name] = {"marginal_s": round(slope, 3), "fixed_s": round(a - slope *
@@ -90,14 +103,21 @@ def run(quick: bool = False, chapter: str = DEFAULT_CHAPTER,
     machine = machine_info()
     print(header(f"grading on Dask: {', '.join(map(str, sizes))} submissions of {chapter}",
                  machine), flush=True)
-    measured = []
+    measured: list[dict] = []
+
+    def save(size: dict | None = None, complete: bool = False) -> dict:
+        done = measured + ([size] if size else [])
+        payload = {"name": "grading_cluster", "machine": machine, "quick": quick,
+                   "chapter": chapter, "complete": complete, "sizes": done,
+                   "fit": fit(done) if len(done) > 1 else {}}
+        write_results("grading_cluster", payload)
+        return payload
+
     for count in sizes:
-        measured.append(grade_size(chapter, count))
-        print(f"  load average now {machine_info()['load_average_at_start']}", flush=True)
-    payload = {"name": "grading_cluster", "machine": machine, "quick": quick, "chapter": chapter,
-               "sizes": measured, "fit": fit(measured) if len(measured) > 1 else {}}
+        measured.append(grade_size(chapter, count, save))
+    payload = save(complete=True)
     print_table(payload)
-    path = write_results("grading_cluster", payload)
+    path = RESULTS / "grading_cluster.json"
     print(f"wrote {path}")
     return payload
 
