@@ -24,9 +24,12 @@ lab: setup
 	JUPYTER_CONFIG_PATH="$(CURDIR)/deploy/student" PATH="$(CURDIR)/$(BIN):$$PATH" \
 		$(BIN)/jupyter lab my-work $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# The test command (README): fast tests first, then the real-browser tests.
+# The test command (README): fast tests, the solutions again as another processor would run
+# them, then the real-browser tests.
 test: setup
-	. $(BIN)/activate && python -m pytest -m "not browser" && python -m pytest -m browser
+	. $(BIN)/activate && python -m pytest -m "not browser" \
+	  && ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE OMP_NUM_THREADS=2 python -m pytest solutions -n 0 \
+	  && python -m pytest -m browser
 
 build: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m course build

@@ -1,17 +1,32 @@
-"""Self-checks for exercises: each failure prints a specific hint to stdout and raises.
+"""Self-checks for exercises, the notebook's one entry point (``from course import checks``).
 
-Every check prints its message to stdout (never stderr: nbgrader scores any stderr output as 0)
-and raises ``AssertionError`` with the same message, so a test cell stops at the first problem
-and the student sees what went wrong and what to try.
+Converted chapters call ``exercise("dice_rolls", dice_rolls)`` in each test cell (the checker in
+``course.check``: a contract, generated cases and a probe per exercise, one line on a failure),
+``setup_notebook()`` in their first code cell and ``progress()`` in their last one.
+
+The helpers below (``check_tensor``, ``check_close``, ...) serve the chapters not converted yet
+and the demos. Every such check prints its message to stdout (never stderr: nbgrader scores any
+stderr output as 0) and raises ``AssertionError`` with the same message, so a test cell stops at
+the first problem and the student sees what went wrong and what to try.
 
 Comparisons run on detached CPU float64 copies with NumPy functions captured when this module
 is imported, so code that later replaces ``torch.allclose`` cannot make a wrong answer pass.
 """
 
 import math
+import sys
 
 import numpy as np
 import torch
+
+from course.check import notebook as _notebook
+from course.check import progress as _progress
+from course.check import runner as _runner
+from course.check.render import CheckFailure, NotSolved
+
+__all__ = ["CheckFailure", "NotSolved", "exercise", "progress", "setup_notebook", "check",
+           "check_close", "check_dtype", "check_raises", "check_shape", "check_tensor",
+           "check_type", "fail", "passed"]
 
 _allclose = np.allclose
 _asarray = np.asarray
@@ -160,3 +175,30 @@ def check_raises(function, exception: type, name: str, hint: str | None = None) 
         fail(_with_hint(f"{name}: expected {exception.__name__}, "
                         f"got {type(error).__name__}: {error}", hint))
     fail(_with_hint(f"{name}: expected {exception.__name__}, but nothing was raised", hint))
+
+
+def exercise(name: str, function, cases: str = "visible", seed: int | None = None) -> None:
+    """Check ``function`` as the exercise called ``name``: one ✓ line, or one line that explains.
+
+    Args:
+        name: the exercise's name, e.g. ``"dice_rolls"``.
+        function: the function you wrote.
+        cases: ``"visible"`` (the checks in your notebook) or ``"hidden"`` (the grader's).
+        seed: the seed of the hidden cases.
+
+    Raises:
+        NotSolved: the exercise still raises NotImplementedError.
+        CheckFailure: a check failed; the message names the smallest input and the mistake.
+    """
+    __tracebackhide__ = True  # noqa: F841 - IPython hides this frame in tracebacks
+    _runner.run_exercise(name, function, cases=cases, seed=seed)
+
+
+def progress(chapter: str | None = None) -> None:
+    """Print the chapter's exercises with their status (visible checks re-run quietly)."""
+    print(_progress.table(sys._getframe(1).f_globals, chapter) + "\n", end="")
+
+
+def setup_notebook() -> None:
+    """Show an unsolved exercise in one line when a demo cell needs it (IPython only)."""
+    _notebook.setup()

@@ -57,6 +57,13 @@ def standard_error(p: float, n: int = 300) -> float:
     return math.sqrt(p * (1 - p) / n)
 
 
+def test_the_split_section_has_four_classes_of_about_500_phones():
+    claims.markdown(CHAPTER, "with four classes of\nabout 500 phones each")
+    _, labels = phones.make_phones(num_samples=2000, seed=0)
+    counts = torch.bincount(labels, minlength=phones.NUM_CLASSES)
+    assert len(counts) == 4 and all(450 <= count <= 550 for count in counts.tolist()), counts
+
+
 def test_the_untuned_settings_are_those_of_section_5():
     text = claims.markdown(CHAPTER, "So far every setting came from a docstring")
     nb = nbformat.read(ROOT / "source" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)

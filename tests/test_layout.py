@@ -1,8 +1,10 @@
-"""The package's three rooms: student helpers, ``course.assign`` and ``course.grade``.
+"""The package's rooms: student side (the top-level helpers, ``course.check``, the checker, and
+``course.exercises``, the exercise specs) and instructor side (``course.assign``, ``course.grade``).
 
-Student helpers (the top-level modules a notebook imports) never import the instructor machinery;
-the grading engine never imports the chapter helpers; building the course never imports the
-student helpers. Imports are read from the source (``ast``), including those inside functions.
+Student-side code (what a notebook imports) never imports the instructor machinery; the grading
+engine never imports the chapter helpers (it may use the checker, which has no notebook state);
+building the course imports nothing student-side. Imports are read from the source (``ast``),
+including those inside functions.
 """
 
 import ast
@@ -17,6 +19,7 @@ from tests.conftest import ROOT
 PACKAGE = ROOT / "course"
 ENTRY = {"__init__", "__main__", "cli"}  # the package itself and the command line
 INSTRUCTOR = ("course.assign", "course.grade", "course.cli")
+STUDENT_ROOMS = ("check", "exercises")
 
 
 def module_name(path: Path) -> str:
@@ -42,28 +45,41 @@ def within(name: str, packages) -> bool:
 
 STUDENT_HELPERS = sorted(p for p in PACKAGE.glob("*.py") if p.stem not in ENTRY)
 HELPER_NAMES = tuple(module_name(p) for p in STUDENT_HELPERS)
+STUDENT_SIDE = STUDENT_HELPERS + sorted(p for room in STUDENT_ROOMS
+                                        for p in (PACKAGE / room).glob("*.py"))
+CHECKER = tuple(f"course.{room}" for room in STUDENT_ROOMS)
 
 
 def test_the_rooms_are_where_the_docstrings_say():
     rooms = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
-    assert rooms == {"assign", "grade"}
+    assert rooms == {"assign", "grade", *STUDENT_ROOMS}
     assert {"checks", "device", "data", "plots"} <= {p.stem for p in STUDENT_HELPERS}
     for room in rooms:
         doc = ast.get_docstring(ast.parse((PACKAGE / room / "__init__.py").read_text()))
         assert doc and "Entry points" in doc and "Imports" in doc, room
 
 
-@pytest.mark.parametrize("path", STUDENT_HELPERS, ids=lambda p: p.stem)
-def test_student_helpers_never_import_the_instructor_machinery(path):
+@pytest.mark.parametrize("path", STUDENT_SIDE, ids=lambda p: module_name(p))
+def test_student_side_never_imports_the_instructor_machinery(path):
     wrong = sorted(name for name in imports(path) if within(name, INSTRUCTOR))
     assert not wrong, f"{path.name} imports {wrong}"
 
 
 @pytest.mark.parametrize("room", ["assign", "grade"])
 def test_instructor_rooms_never_import_the_student_helpers(room):
+    forbidden = HELPER_NAMES + (CHECKER if room == "assign" else ())
     for path in sorted((PACKAGE / room).glob("*.py")):
-        wrong = sorted(name for name in imports(path) if within(name, HELPER_NAMES))
+        wrong = sorted(name for name in imports(path) if within(name, forbidden))
         assert not wrong, f"course/{room}/{path.name} imports {wrong}"
+
+
+def test_the_checker_and_the_specs_import_nothing_with_side_effects():
+    """Specs import without running a notebook: importing them changes no global state."""
+    code = ("import torch\nstate = torch.get_rng_state()\nimport course.exercises as e\n"
+            "for c in e.CHAPTERS: e.specs(c)\nimport course.checks\n"
+            "assert torch.equal(state, torch.get_rng_state())\n"
+            "assert torch.is_grad_enabled() and torch.get_default_dtype() == torch.float32\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 def test_the_command_line_only_dispatches():

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import nbformat
 
+from course.assign import recorded
+from course.assign.lint import is_test_cell, uses_checker, violation
+
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER_PATTERN = re.compile(r"^ch\d\d_[a-z0-9_]+$")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -55,7 +58,8 @@ def lint_source(path: Path) -> None:
     """Raise ``BuildError`` naming the file and cell of the first malformed part of a source.
 
     Checks: readable notebook JSON, kernelspec present, no stored outputs, every nbgrader cell
-    has a unique ``grade_id``, every graded cell has points, solution markers are balanced.
+    has a unique ``grade_id``, every graded cell has points, solution markers are balanced, and
+    in a chapter that uses ``checks.exercise`` its test cells contain nothing else.
     """
     rel = path.relative_to(path.parents[2]) if len(path.parents) > 2 else path
     try:
@@ -93,6 +97,12 @@ def lint_source(path: Path) -> None:
             raise BuildError(f"{where}: graded cell without points")
         if meta.get("solution") and cell.cell_type == "code" and "BEGIN SOLUTION" not in text:
             raise BuildError(f"{where}: solution cell without ### BEGIN SOLUTION")
+    if uses_checker(nb.cells):
+        for index, cell in enumerate(nb.cells):
+            problem = violation(cell.source) if is_test_cell(cell) else None
+            if problem:
+                grade_id = cell.metadata["nbgrader"]["grade_id"]
+                raise BuildError(f"{rel}: cell {index} ({grade_id}): {problem}")
 
 
 def _scratch_course(chapter: str, scratch: Path, root: Path) -> None:
@@ -147,10 +157,26 @@ def generate_release(chapter: str, out: Path, root: Path = ROOT) -> Path:
     return target / f"{chapter}.ipynb"
 
 
+def _adjacent_streams_merged(outputs: list) -> list:
+    """One output per run of same-stream text: how a print is split depends on flush timing."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if output.output_type == "stream" and previous is not None \
+                and previous.output_type == "stream" and previous.name == output.name:
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def _normalise_solution(path: Path) -> None:
-    """Drop what changes between identical runs (widget model ids) so rebuilds are stable."""
+    """Drop what changes between identical runs (widget model ids, how a print was split into
+    stream messages) so rebuilds are stable."""
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _adjacent_streams_merged(cell.outputs)
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)
     nb.metadata.pop("widgets", None)
@@ -172,7 +198,12 @@ def _raise_on_error_outputs(path: Path, chapter: str) -> None:
 
 
 def generate_solution(chapter: str, out: Path, root: Path = ROOT) -> Path:
-    """Execute the solution of ``chapter`` (hidden tests removed) into ``out/chapter``."""
+    """Execute the solution of ``chapter`` (hidden tests removed) into ``out/chapter``.
+
+    The execution records the visible references of the chapter's exercises (each
+    ``checks.exercise`` call observes the solution on its cases) into
+    ``course/exercises/references/<chapter>.json`` under ``root``.
+    """
     from nbgrader.api import Gradebook
     from nbgrader.converters import GenerateSolution
     from nbgrader.preprocessors import (
@@ -183,11 +214,16 @@ def generate_solution(chapter: str, out: Path, root: Path = ROOT) -> Path:
         IncludeHeaderFooter,
         LockCells,
     )
+    from traitlets import Bool
 
     from course.grade.polling import ShortPolls
 
     class SolutionExecute(ShortPolls, Execute):
         """nbgrader's Execute, polling replies in short steps (see ``course.grade.polling``)."""
+
+        # One stream output per cell and name: how a busy machine splits a cell's prints into
+        # chunks must not show in solutions/ (nbclient does not take this from the config).
+        coalesce_streams = Bool(True)
 
     lint_source(notebook_path(chapter, root=root))
     _ensure_alembic_on_path()
@@ -204,13 +240,24 @@ def generate_solution(chapter: str, out: Path, root: Path = ROOT) -> Path:
         config.Execute.timeout = SOLUTION_TIMEOUT_S
         with Gradebook(config.CourseDirectory.db_url) as gradebook:
             gradebook.update_or_create_assignment(chapter)
-        _run_converter(GenerateSolution, chapter, config)
+        recording = scratch / "references"
+        previous = os.environ.get(recorded.RECORD_ENV)
+        os.environ[recorded.RECORD_ENV] = str(recording)  # the kernel inherits it
+        try:
+            _run_converter(GenerateSolution, chapter, config)
+        finally:
+            if previous is None:
+                os.environ.pop(recorded.RECORD_ENV, None)
+            else:
+                os.environ[recorded.RECORD_ENV] = previous
         built = scratch / "solutions" / chapter / f"{chapter}.ipynb"
         if not built.exists():
             raise BuildError(f"source/{chapter}/{chapter}.ipynb: executing the solution failed "
                              "(run it in JupyterLab to see the error)")
         _normalise_solution(built)
         _raise_on_error_outputs(built, chapter)
+        recorded.install(recording / f"{chapter}.json", chapter,
+                           nbformat.read(notebook_path(chapter, root=root), as_version=4), root)
         target = out / chapter
         if target.exists():
             shutil.rmtree(target)

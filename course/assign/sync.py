@@ -1,4 +1,5 @@
-"""``python -m course check``: are release/ and solutions/ in sync with source/, and secret-free?"""
+"""``python -m course check``: are release/, solutions/ and the recorded references in sync with
+source/, and secret-free?"""
 
 import copy
 import tempfile
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 
+from course.assign import recorded
 from course.assign.build import ROOT, generate_release, lint_source, notebook_path, resolve
 
 SECRET_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
@@ -102,7 +104,7 @@ def check_chapter(chapter: str, root: Path = ROOT) -> list[str]:
             problems.append(f"solutions/{chapter}: cell {unexecuted[0]} was never executed")
         problems += _leaks(committed, f"solutions/{chapter}", hidden_secret,
                            ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN MARK SCHEME"))
-    return problems
+    return problems + recorded.problems(chapter, source_nb, root)
 
 
 def _leaks(nb, label: str, secret_lines: set[str], markers) -> list[str]:

@@ -11,7 +11,7 @@ import time
 from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Bool, Integer
+from traitlets import Bool, Integer, Unicode
 
 from course.grade.polling import ShortPolls
 
@@ -32,11 +32,26 @@ def _is_test_cell(cell) -> bool:
     return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
 
 
+def guard_source(hidden_references: str) -> str:
+    """The grader's first cell: install the hidden references, then snapshot the helpers."""
+    if not hidden_references:
+        return GUARD_SNAPSHOT
+    return ("import course.check.references as _course_references\n"
+            f"_course_references.install_hidden({hidden_references!r})\n"
+            "del _course_references\n" + GUARD_SNAPSHOT)
+
+
 class InjectGuard(NbGraderPreprocessor):
-    """Snapshot the real test helpers first, and restore them at the top of every test cell."""
+    """Snapshot the real test helpers first, and restore them at the top of every test cell.
+
+    The first cell also installs the chapter's hidden references (``course.grade.trusted``),
+    before any student code runs; ``StripGuard`` removes that cell again.
+    """
+
+    hidden_references = Unicode("", help="JSON text of the hidden references").tag(config=True)
 
     def preprocess(self, nb, resources):
-        guard = new_code_cell(GUARD_SNAPSHOT)
+        guard = new_code_cell(guard_source(self.hidden_references))
         guard.id = GUARD_CELL_ID
         nb.cells.insert(0, guard)
         for cell in nb.cells:

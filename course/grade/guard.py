@@ -2,44 +2,72 @@
 
 During autograding the grader runs ``snapshot()`` in the kernel before any student code, and
 ``restore(globals())`` at the top of every test cell. A student who redefines ``torch.allclose``,
-``torch.testing.assert_close``, NumPy's comparisons or the course's check helpers (on the module or
-by rebinding the imported names) then still faces the real ones. This defends against ordinary
-shortcuts, not against code written to attack the grader itself; the sandbox is the other layer.
+``torch.testing.assert_close``, NumPy's comparisons, the tensor methods the checker uses, or the
+course's checks (``course.checks``, the checker ``course.check.*`` with its installed hidden
+references, the exercise specs ``course.exercises.*``: on the module, by replacing the module in
+``sys.modules``, or by rebinding the imported names) then still faces the real ones. This
+defends against ordinary shortcuts, not against code written to attack the grader itself; the
+sandbox is the other layer.
 """
 
+import importlib
+import pkgutil
 import sys
 
 _TARGETS = (
-    ("torch", ("allclose", "isclose", "equal", "all", "any", "abs", "max", "tensor", "is_tensor")),
+    ("torch", ("allclose", "isclose", "equal", "all", "any", "abs", "max", "tensor", "is_tensor",
+               "isnan", "get_rng_state", "set_rng_state", "is_grad_enabled",
+               "set_grad_enabled", "get_default_dtype", "set_default_dtype")),
+    ("torch.Tensor", ("detach", "clone", "to", "cpu", "numpy", "tolist", "item", "contiguous",
+                      "requires_grad_", "nan_to_num", "__eq__")),
     ("torch.testing", ("assert_close",)),
     ("numpy", ("allclose", "isclose", "array_equal", "asarray", "abs", "max", "isfinite")),
     ("numpy.testing", ("assert_allclose", "assert_array_equal")),
     ("math", ("isclose", "isfinite")),
 )
-_GUARDED_MODULES = ("course.checks",)
+_PACKAGES = ("course.check", "course.exercises")  # every module in them is guarded too
 _originals: dict = {}
 _module_dicts: dict = {}
+_modules: dict = {}
+
+
+def _owner(dotted: str):
+    """The module or class named ``dotted`` (``torch.Tensor`` is a class in ``torch``)."""
+    try:
+        return importlib.import_module(dotted)
+    except ImportError:
+        parent, _, name = dotted.rpartition(".")
+        return getattr(importlib.import_module(parent), name)
+
+
+def guarded_modules() -> list[str]:
+    """``course.checks`` and every module of the checker and the exercise specs."""
+    names = ["course.checks"]
+    for package_name in _PACKAGES:
+        package = importlib.import_module(package_name)
+        names.append(package_name)
+        names += [f"{package_name}.{info.name}" for info in pkgutil.iter_modules(package.__path__)]
+    return names
 
 
 def snapshot() -> None:
-    """Remember the real functions (call before any student code runs)."""
-    import importlib
-
-    for module_name, names in _TARGETS:
-        module = importlib.import_module(module_name)
+    """Remember the real functions and modules (call before any student code runs)."""
+    for owner_name, names in _TARGETS:
+        owner = _owner(owner_name)
         for name in names:
-            _originals[(module_name, name)] = getattr(module, name)
-    for module_name in _GUARDED_MODULES:
+            _originals[(owner_name, name)] = (owner, vars(owner).get(name, getattr(owner, name)))
+    for module_name in guarded_modules():
         module = importlib.import_module(module_name)
+        _modules[module_name] = module
         _module_dicts[module_name] = dict(vars(module))
 
 
 def restore(namespace: dict) -> None:
     """Put the remembered functions back, on their modules and in ``namespace`` (a test cell's)."""
-    for (module_name, name), function in _originals.items():
-        setattr(sys.modules[module_name], name, function)
+    for (_, name), (owner, function) in _originals.items():
+        setattr(owner, name, function)
     for module_name, saved in _module_dicts.items():
-        module = sys.modules[module_name]
+        module = sys.modules[module_name] = _modules[module_name]
         vars(module).update(saved)
         for name, value in list(namespace.items()):
             if name in saved and callable(saved[name]) and value is not saved[name] \

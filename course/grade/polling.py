@@ -1,10 +1,16 @@
 """Bound nbclient's missed wake-ups by polling the kernel's channels in short steps.
 
-With the stock client, a cell that opens ipywidgets (every ``interact`` cell) now and then waits
-out the whole cell timeout although the kernel replied at once, and then goes on without an error
-(jupyter/nbclient#312: the asyncio poll of the zmq socket misses the wake-up). Measured here on a
-three-cell ``interact`` notebook: about 1 run in 60 stalled. Polling in steps of ``STEP_S`` bounds
-a missed wake-up to that step; the timeouts the caller asked for are kept.
+With the stock client, a cell whose output goes into an ipywidgets ``Output`` widget (what
+``ipywidgets.interact`` does) now and then waits out the whole cell timeout although the kernel
+replied at once, and then goes on without an error (jupyter/nbclient#312). The cause: nbclient's
+stand-in for the front end sends the widget's new state on the shell socket while it awaits the
+reply there, and jupyter_client sends through a blocking shadow of the asyncio socket; that
+libzmq call can consume the wake-up of a reply that just arrived, which pyzmq's asyncio poll then
+never sees (jupyter_client PR #1059, unreleased). Measured on a three-cell ``interact`` notebook:
+1 run in 60 to 1 in 7 stalled, more under load. The course's own notebooks no longer trigger it
+(``course.widgets.interact``), but a submission may use ipywidgets' ``interact`` or an ``Output``
+widget, so the grader keeps this. Polling in steps of ``STEP_S`` bounds a missed wake-up to that
+step; the timeouts the caller asked for are kept.
 """
 
 import time

@@ -50,7 +50,7 @@ def load_config(course_dir: Path):
 
 def _autograde_one(job: tuple) -> tuple[str, str | None]:
     """Worker: autograde one student's staged submission; return (student, error or None)."""
-    course_dir, chapter, student, sandbox, cell_timeout, notebook_timeout, fork = job
+    course_dir, chapter, student, sandbox, cell_timeout, notebook_timeout, fork, hidden = job
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
@@ -76,6 +76,7 @@ def _autograde_one(job: tuple) -> tuple[str, str | None]:
         InjectGuard, GuardedExecute, StripGuard, DemoteStderr, LimitOutputSize,
         ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
         CheckCellMetadata]
+    config.InjectGuard.hidden_references = hidden
     config.GuardedExecute.timeout = cell_timeout
     config.GuardedExecute.notebook_timeout = notebook_timeout
     config.GuardedExecute.record_timing = False
@@ -234,6 +235,9 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
             "sandbox: OFF — student code runs with your rights and can read the gradebook "
             "(install bubblewrap to isolate it)")
 
+    from course.grade.trusted import hidden_references
+
+    hidden = hidden_references(chapter, course_dir)  # the solution on the hidden cases
     released = release_cells(course_dir, chapter)
     staging = course_dir / STAGING
     shutil.rmtree(staging / "submitted", ignore_errors=True)
@@ -273,7 +277,7 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
             continue
         copy_extras(folder / chapter, staging / "submitted" / student / chapter, notebook.name)
         jobs.append((str(course_dir), chapter, student, use_sandbox, cell_timeout,
-                     notebook_timeout, kernels == "fork"))
+                     notebook_timeout, kernels == "fork", hidden))
 
     with Gradebook(db_url) as gradebook:
         for student in results:

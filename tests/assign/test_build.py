@@ -116,3 +116,19 @@ def test_stderr_in_a_solution_is_a_build_error(tmp_path):
     root = make_root(tmp_path, ROOT, nb=nb)
     with pytest.raises(BuildError, match="wrote to stderr"):
         build(["ch99_tiny"], root, release=False)
+
+
+def test_a_print_split_into_several_stream_messages_is_stored_as_one_output():
+    """Under load ipykernel may flush half a line: rebuilds must not depend on that timing."""
+    from course.assign.build import _adjacent_streams_merged
+
+    stream = nbformat.v4.new_output
+    outputs = [stream("stream", name="stdout", text="✓ done"), stream("stream", name="stdout",
+                                                                      text="\n"),
+               stream("stream", name="stderr", text="warning\n"),
+               stream("display_data", data={"text/plain": "plot"}),
+               stream("stream", name="stdout", text="after\n")]
+    merged = _adjacent_streams_merged(outputs)
+    assert [(o.output_type, o.get("text")) for o in merged] == [
+        ("stream", "✓ done\n"), ("stream", "warning\n"), ("display_data", None),
+        ("stream", "after\n")]

@@ -40,3 +40,44 @@ def test_restore_leaves_the_students_own_names_alone():
     namespace = {"double": double, "result": 3}
     guard.restore(namespace)
     assert namespace == {"double": double, "result": 3}
+
+
+def test_restore_protects_the_checker_the_specs_and_the_hidden_references():
+    """What the new checks rely on: checker modules, specs, hidden references, tensor methods."""
+    import sys
+    import types
+
+    import pytest
+
+    import course.exercises.ch01_tensors as spec_module
+    from course.check import references, runner
+    from course.check.render import CheckFailure
+
+    def never_six(num_rolls, seed):
+        torch.manual_seed(seed)
+        return torch.randint(1, 6, (num_rolls,))
+
+    references.install_hidden('{"installed": "by the grader"}')
+    real = (runner.judge, checks.exercise, torch.Tensor.detach, references.visible)
+    guard.snapshot()
+    namespace = {"checks": checks, "exercise": checks.exercise}
+    try:
+        runner.judge = lambda *args, **kwargs: None
+        checks.exercise = lambda *args, **kwargs: None
+        namespace["exercise"] = lambda *args, **kwargs: None
+        references._hidden_text = '{"forged": "by the student"}'
+        references.visible = lambda *args, **kwargs: []
+        torch.Tensor.detach = lambda self: self
+        sys.modules["course.exercises.ch01_tensors"] = types.SimpleNamespace(EXERCISES=())
+        guard.restore(namespace)
+        assert (runner.judge, checks.exercise, references.visible) == (real[0], real[1], real[3])
+        assert namespace["exercise"] is real[1]
+        assert references._hidden_text == '{"installed": "by the grader"}'
+        assert sys.modules["course.exercises.ch01_tensors"] is spec_module
+        assert not torch.ones(1, requires_grad=True).detach().requires_grad
+        with pytest.raises(CheckFailure, match="no roll is a 6"):
+            namespace["checks"].exercise("dice_rolls", never_six)
+    finally:
+        runner.judge, checks.exercise, torch.Tensor.detach, references.visible = real
+        sys.modules["course.exercises.ch01_tensors"] = spec_module
+        references.install_hidden("")

@@ -1,0 +1,30 @@
+"""The instructor's solution functions of a chapter, taken from its source notebook."""
+
+import contextlib
+import io
+
+import nbformat
+
+from course.assign.build import notebook_path
+from tests.conftest import ROOT
+
+
+def solution_namespace(chapter: str) -> dict:
+    """The first code cell (without magics) and every solution cell, run in a fresh namespace."""
+    nb = nbformat.read(notebook_path(chapter, "source", ROOT), as_version=4)
+    first = next(cell for cell in nb.cells if cell.cell_type == "code")
+    code = ["\n".join(line for line in first.source.splitlines() if not line.startswith("%"))]
+    code += [cell.source for cell in nb.cells
+             if cell.metadata.get("nbgrader", {}).get("solution")]
+    namespace: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for source in code:
+            exec(compile(source, f"<{chapter} solution>", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def function_from(source: str, name: str, chapter: str):
+    """A student's answer (``source`` defining ``name``) run after the chapter's imports."""
+    namespace = solution_namespace(chapter)
+    exec(compile(source, f"<answer {name}>", "exec"), namespace)  # noqa: S102
+    return namespace[name]
