@@ -9,6 +9,8 @@ together with ``python -m benchmarks``:
   finished redraw (plot function + Agg draw), swept over each slider's range and each option.
 - ``grading``: one chapter's submissions graded by nbgrader's serial ``autograde`` and by
   ``python -m course grade --workers N``, against the plain execution of the same notebook.
+- ``grading_cluster``: 30 and 200 submissions graded by the local pool, ``--cluster local:2`` and
+  a separate-process Dask cluster on loopback; the cost per submission and per run of each.
 - ``install``: a fresh CPU install following README, timed, and its size on disk.
 - ``feedback``: every wrong answer in ``tests/wrong_answers_v2/`` run through its exercise's
   checks: the share that loses points, fails a visible check, and gets a message naming the

@@ -24,6 +24,7 @@ same way with ``--per-chapter`` submissions (nbgrader serial and ``course grade`
 workers) for the time per submission per chapter.
 
     python -m benchmarks.grading [--quick] [--chapter ch02_autograd] [--submissions 30]
+    python -m benchmarks.grading --cluster 30 200   # the same on Dask (benchmarks.grading_cluster)
 """
 
 
@@ -241,7 +242,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="course grade worker counts to time (default: 1 2)")
     parser.add_argument("--per-chapter", type=int, default=None, metavar="N",
                         help="also grade N submissions of every chapter (default 4, quick 0)")
+    parser.add_argument("--cluster", type=int, nargs="+", default=None, metavar="SIZE",
+                        help="instead: the local pool vs Dask clusters on these class sizes "
+                             "(benchmarks.grading_cluster; e.g. --cluster 30 200)")
     args = parser.parse_args(argv)
+    if args.cluster:
+        from benchmarks import grading_cluster
+
+        grading_cluster.run(quick=args.quick, chapter=args.chapter, sizes=args.cluster)
+        return 0
     run(quick=args.quick, chapter=args.chapter, submissions=args.submissions,
         workers=args.workers, per_chapter=args.per_chapter)
     return 0

@@ -7,7 +7,7 @@ import sys
 
 from benchmarks.common import RESULTS, read_results, table
 
-NAMES = ("notebooks", "sliders", "grading", "install", "memory", "feedback")
+NAMES = ("notebooks", "sliders", "grading", "grading_cluster", "install", "memory", "feedback")
 
 
 def _machine_line(results: dict[str, dict]) -> str:
@@ -76,6 +76,24 @@ def markdown(results: dict[str, dict]) -> str:
             rows.append([f"grade `{name}` ({r['submissions']} submissions): time per submission",
                          ", ".join(parts) + f" (plain run {r['plain_execution_s']:.1f} s)", "",
                          ""])
+    if "grading_cluster" in results:
+        c = results["grading_cluster"]
+        for size in c["sizes"]:
+            for name, r in size["graders"].items():
+                start = (f"; cluster started in {r['cluster_start_s']:.0f} s before"
+                         if "cluster_start_s" in r else "")
+                load = (f"; load {r['load_average_before'][0]:.1f} → "
+                        f"{r['load_average_after'][0]:.1f}" if "load_average_before" in r else "")
+                rows.append([f"grade {size['submissions']} × `{c['chapter']}`, {name}",
+                             f"{r['wall_s']:.0f} s ({r['per_submission_s']:.2f} s each{start}"
+                             f"{load})", "", ""])
+        fits = c["fit"].values()
+        if any(f["fixed_s"] < 0 for f in fits):  # the load changed between the two sizes
+            fits = {}
+        for name, f in (c["fit"].items() if fits else []):
+            rows.append([f"{name}: one more submission / fixed cost of a run",
+                         f"{f['marginal_s']:.2f} s ({f['core_s_per_notebook']:.2f} core-s) / "
+                         f"{f['fixed_s']:.0f} s", "", ""])
     if "install" in results:
         i = results["install"]
         rows.append([f"fresh install (venv, `pip install {i['torch_pin']}`, `pip install -e "

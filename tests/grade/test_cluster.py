@@ -23,7 +23,7 @@ import pytest
 pytest.importorskip("distributed", reason="the cluster extra: pip install -e '.[cluster]'")
 
 from course.assign.build import build, notebook_path  # noqa: E402
-from course.grade.cluster import check_gradebook, on_this_machine, starts  # noqa: E402
+from course.grade.cluster import check_gradebook, connect, on_this_machine, starts  # noqa: E402
 from course.grade.plumbing import fill_answers, nbgrader_env, read_scores  # noqa: E402
 from course.grade.run import RunStopped, grade, table  # noqa: E402
 from course.grade.staging import STAGING  # noqa: E402
@@ -220,7 +220,7 @@ def test_a_submission_that_kills_every_worker_is_given_up_and_the_rest_are_grade
 def test_a_lost_scheduler_stops_the_run_and_the_next_run_grades_only_the_rest(
         blank_course, tmp_path_factory):
     course = copy_of(blank_course, tmp_path_factory, "lost")
-    students = [f"s{index}" for index in range(3)]
+    students = ["s0", "s1"]  # one worker: the scheduler dies while it grades the second
     for student in students:
         put(course, student, fill_answers(release(course), SLOW))
     journal = course / STAGING / f"{CHAPTER}.journal"
@@ -274,3 +274,12 @@ def test_sqlite_is_refused_on_a_remote_cluster_and_allowed_on_loopback(blank_cou
         assert on_this_machine(local), local
         check_gradebook(local, sqlite)
     check_gradebook("tcp://192.0.2.7:8786", "postgresql://grader@db/gradebook")
+
+
+def test_an_unreachable_scheduler_is_a_clear_error():
+    import dask
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}), \
+            pytest.raises(RunStopped, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        with connect("tcp://127.0.0.1:9"):  # what grade() calls once the class is staged
+            pass
