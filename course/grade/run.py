@@ -8,7 +8,6 @@ works, inside the sandbox (course.grade.sandbox). A table lists every student's 
 """
 
 import logging
-import multiprocessing
 import os
 import shutil
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 import nbformat
 
 from course.assign.build import ROOT
+from course.grade.pool import run_jobs
 from course.grade.staging import STAGING, release_cells, stage
 
 
@@ -234,18 +234,18 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
             sandbox_module.install_kernelspec(Path(tmp) / "jupyter")
             worker_env["JUPYTER_PATH"] = os.pathsep.join(
                 [str(Path(tmp) / "jupyter"), os.environ.get("JUPYTER_PATH", "")]).strip(os.pathsep)
-        context = multiprocessing.get_context("spawn")
-        with context.Pool(min(workers, max(1, len(jobs))), initializer=_worker_setup,
-                          initargs=(worker_env,)) as pool:
-            outcomes = pool.imap_unordered(_autograde_one, jobs)
-            if progress:
-                from tqdm import tqdm
+        outcomes = run_jobs(_autograde_one, jobs, workers, job_timeout=notebook_timeout + 180,
+                            initializer=_worker_setup, initargs=(worker_env,))
+        if progress:
+            from tqdm import tqdm
 
-                outcomes = tqdm(outcomes, total=len(jobs), desc=f"grading {chapter}",
-                                unit="notebook", file=sys.stdout)
-            for student, error in outcomes:
-                if error:
-                    results[student].problems.append(error)
+            outcomes = tqdm(outcomes, total=len(jobs), desc=f"grading {chapter}",
+                            unit="notebook", file=sys.stdout)
+        for job, status, value in outcomes:  # a lost worker: its job retried once, then reported
+            error = value[1] if status == "ok" else value if status == "lost" else \
+                f"not graded: {value}"
+            if error:
+                results[job[2]].problems.append(error)
 
     scores = read_scores(course_dir, chapter, db_url=db_url)
     for student, result in results.items():
