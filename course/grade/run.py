@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 
 from course.assign.build import ROOT
+from course.grade.limits import run_cgroups
 from course.grade.pool import run_jobs
 from course.grade.staging import STAGING, release_cells, stage
 
@@ -72,12 +73,11 @@ def _autograde_one(job: tuple) -> tuple[str, str | None]:
     config.GuardedExecute.notebook_timeout = notebook_timeout
     config.GuardedExecute.record_timing = False
     config.GuardedExecute.store_widget_state = True
-    if fork:  # kernels forked from this worker's zygote (sandboxed there when sandbox is on)
+    if fork or sandbox:  # kernels from this worker's server, in its sandbox when it is on
         from course.grade.zygote import ZygoteKernelManager
 
+        os.environ["COURSE_ZYGOTE_PRELOAD"] = "1" if fork else "0"  # else a new Python each
         config.GuardedExecute.kernel_manager_class = ZygoteKernelManager
-    elif sandbox:
-        config.GuardedExecute.kernel_name = "course-sandbox"
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = chapter
     coursedir.student_id = student
@@ -187,10 +187,6 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
     if sandbox == "on" and not sandbox_module.available():
         raise RuntimeError("--sandbox on, but bubblewrap (bwrap) is not installed or cannot "
                            "create a sandbox here (Debian: apt-get install bubblewrap)")
-    note = ("sandbox: bubblewrap (system read-only; course folder, home and other students "
-            "hidden; only the submission's copy writable)" if use_sandbox else
-            "sandbox: OFF — student code runs with your rights and can read the gradebook "
-            "(install bubblewrap to isolate it)")
 
     released = release_cells(course_dir, chapter)
     staging = course_dir / STAGING
@@ -225,15 +221,14 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
                     pass
 
     threads = max(1, (os.cpu_count() or 1) // workers)  # kernels share the cores, not fight
-    worker_env = {"PATH": env["PATH"], "COURSE_SANDBOX_HIDE": str(course_dir),
+    worker_env = {"PATH": env["PATH"],
                   "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", str(threads)),
                   "COURSE_ZYGOTE_SANDBOX": "1" if use_sandbox else "0"}
-    with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
-        worker_env["COURSE_SANDBOX_SCRATCH"] = tmp
-        if use_sandbox and kernels == "fresh":
-            sandbox_module.install_kernelspec(Path(tmp) / "jupyter")
-            worker_env["JUPYTER_PATH"] = os.pathsep.join(
-                [str(Path(tmp) / "jupyter"), os.environ.get("JUPYTER_PATH", "")]).strip(os.pathsep)
+    with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp, \
+            run_cgroups() as cgroups:  # per-kernel memory and process limits, when possible
+        worker_env.update(COURSE_SANDBOX_SCRATCH=tmp, COURSE_CGROUPS=os.pathsep.join(
+            str(folder) for folder in cgroups))
+        note = sandbox_module.note(use_sandbox, bool(cgroups))
         outcomes = run_jobs(_autograde_one, jobs, workers, job_timeout=notebook_timeout + 180,
                             initializer=_worker_setup, initargs=(worker_env,))
         if progress:
