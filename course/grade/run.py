@@ -207,7 +207,8 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
             result.problems.append(f"{error}: not graded, scored 0")
             continue
         for extra in folder.glob(f"{chapter}/timestamp.txt"):
-            shutil.copy(extra, staging / "submitted" / student / chapter / extra.name)
+            if not extra.is_symlink():  # a link could name any file the grader can read
+                shutil.copy(extra, staging / "submitted" / student / chapter / extra.name)
         jobs.append((str(course_dir), chapter, student, use_sandbox, cell_timeout,
                      notebook_timeout, kernels == "fork"))
 
