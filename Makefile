@@ -15,12 +15,14 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH_PIN)
-	$(BIN)/python -m pip install --quiet -e '.[dev,browser]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,browser,cluster]'
 	touch $@
 
+# deploy/student: the student's Jupyter settings (no instructor panels, no news pop-up).
 lab: setup
 	$(BIN)/python -m course start --to my-work
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab my-work $(if $(filter 0,$(shell id -u)),--allow-root)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/deploy/student" PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/jupyter lab my-work $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The test command (README): fast tests first, then the real-browser tests.
 test: setup

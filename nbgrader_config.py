@@ -1,9 +1,15 @@
 """nbgrader configuration (read by the nbgrader CLI, its lab extension and `python -m course`)."""
 
+import os
+from pathlib import Path
+
 c = get_config()  # noqa: F821 - injected by nbgrader when it loads this file
 
+# The folder holding this file, absolute: nbgrader warns about a relative root, and the Formgrader
+# or a JupyterHub server may start elsewhere (deploy/jupyterhub_config.py).
+COURSE_ROOT = Path(__file__).resolve().parent
 c.CourseDirectory.course_id = "dl-fundamentals"
-c.CourseDirectory.root = "."
+c.CourseDirectory.root = str(COURSE_ROOT)
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "release"
 c.CourseDirectory.solution_directory = "solutions"  # nbgrader's default is "solution"
@@ -11,7 +17,10 @@ c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 # The gradebook stores every hidden test: it lives here but .gitignore keeps it out of git.
-c.CourseDirectory.db_url = "sqlite:///gradebook.db"
+# COURSE_GRADEBOOK_URL names another database (postgresql://user@host/gradebook: several graders
+# at once, the grading job of deploy/z2jh).
+c.CourseDirectory.db_url = (os.environ.get("COURSE_GRADEBOOK_URL")
+                            or f"sqlite:///{COURSE_ROOT / 'gradebook.db'}")
 
 # Execution limits while validating / autograding a student's notebook.
 c.Execute.timeout = 60  # seconds per cell; a chapter's whole solution runs in under 15 s
@@ -45,7 +54,22 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearMarkScheme",
 ]
 
-c.Exchange.root = "exchange"
+# nbgrader's exchange: release_assignment puts the student version there, students' submit drops
+# their work there, release_feedback puts the feedback there. On a shared machine every user's
+# config names the same world-writable folder through COURSE_EXCHANGE (deploy/jupyterhub_config.py
+# sets it for every server; README "Running a graded class" shows the student's config). Unset,
+# the course folder's own exchange/ is used and created here (mode 777, as nbgrader's release
+# would), so the Formgrader's Release and Collect work on one machine as shipped.
+if os.environ.get("COURSE_EXCHANGE"):
+    c.Exchange.root = os.environ["COURSE_EXCHANGE"]
+else:
+    c.Exchange.root = str(COURSE_ROOT / "exchange")
+    if not os.path.isdir(c.Exchange.root) and os.access(COURSE_ROOT, os.W_OK):
+        try:
+            os.mkdir(c.Exchange.root)
+            os.chmod(c.Exchange.root, 0o777)
+        except FileExistsError:  # another nbgrader process created it meanwhile
+            pass
 
 # `python -m course collect CHAPTER` (nbgrader zip_collect): put the LMS download's zip files in
 # downloaded/<chapter>/archive/; each notebook inside must be named <student_id>_<chapter>.ipynb.

@@ -13,7 +13,7 @@ import time
 
 from benchmarks.common import wait_for_quiet
 
-ORDER = ("install", "notebooks", "sliders", "grading")
+ORDER = ("install", "notebooks", "sliders", "grading", "memory")
 
 
 def main(argv: list[str] | None = None) -> int:

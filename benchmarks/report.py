@@ -7,7 +7,7 @@ import sys
 
 from benchmarks.common import RESULTS, read_results, table
 
-NAMES = ("notebooks", "sliders", "grading", "install")
+NAMES = ("notebooks", "sliders", "grading", "install", "memory")
 
 
 def _machine_line(results: dict[str, dict]) -> str:
@@ -81,6 +81,12 @@ def markdown(results: dict[str, dict]) -> str:
         rows.append([f"fresh install (venv, `pip install {i['torch_pin']}`, `pip install -e "
                      "'.[dev]'`)", f"{i['install_s']:.0f} s", "", ""])
         rows.append(["disk used by the virtual environment", f"{i['venv_gib']:.2f} GiB", "", ""])
+    if "memory" in results:
+        m = results["memory"]
+        largest = max(m["chapters"], key=lambda c: m["chapters"][c]["peak_mib"])
+        rows.append(["memory of a student's server: JupyterLab at rest; largest chapter kernel "
+                     f"(`{largest}`, peak over Run All)",
+                     f"{m['lab_server_mib']:.0f} MiB; {m['kernel_peak_mib']:.0f} MiB", "", ""])
     body = table(["measurement", "result", "target", "met"], rows, markdown=True)
     notes = []
     if "notebooks" in results:

@@ -1,7 +1,8 @@
 """The command line, ``python -m course COMMAND``: it parses the arguments and dispatches.
 
 Each command's code lives in one module: ``build`` in ``course.assign.build``, ``check`` in
-``course.assign.sync``, ``start`` in ``course.assign.start``; ``collect``, ``grade``, ``feedback``
+``course.assign.sync``, ``start`` in ``course.assign.start``, ``pack`` in ``course.assign.pack``;
+``collect``, ``grade``, ``feedback``
 and ``export`` in ``course.grade.commands`` (the grading engine behind ``grade`` is
 ``course.grade.run``).
 """
@@ -12,7 +13,7 @@ import sys
 from course.assign.build import BuildError
 
 WHERE = """where each command's code lives:
-  build, check, start               course/assign/build.py, sync.py, start.py
+  build, check, start, pack          course/assign/build.py, sync.py, start.py, pack.py
   collect, grade, feedback, export   course/grade/commands.py (the engine: course/grade/run.py)"""
 
 
@@ -42,10 +43,19 @@ def main(argv: list[str] | None = None) -> int:
     check_parser.add_argument("chapters", nargs="*", help="e.g. ch01_tensors or ch01; all if none")
     start_parser = commands.add_parser(
         "start", help="copy the student notebooks into your work folder (never overwrites)",
-        description="Copy release/ notebooks into a work folder. A file you already have is never "
-                    "overwritten; when the course changed it, the new version is put beside it.")
+        description="Copy release/ notebooks into a work folder and write its start page "
+                    "(START.md). A file you already have is never overwritten; when the course "
+                    "changed it, the new version is put beside it.")
     start_parser.add_argument("chapters", nargs="*", help="e.g. ch01_tensors or ch01; all if none")
     start_parser.add_argument("--to", default="my-work", help="work folder (default: my-work)")
+    pack_parser = commands.add_parser(
+        "pack", help="write the student distribution of a graded class (no answers in it)",
+        description="Write a folder for students: the release notebooks, the start page, the "
+                    "student helpers (not course/assign, course/grade or the command line), the "
+                    "student's Jupyter settings, a README and a Makefile (make lab sets it up). "
+                    "No source/, no solutions/, no gradebook.")
+    pack_parser.add_argument("dir", nargs="?", default="dist/dl-fundamentals-student",
+                             help="folder to write (default: dist/dl-fundamentals-student)")
     grade_parser = commands.add_parser(
         "grade", help="autograde every submission of a chapter in parallel",
         description="Autograde every submitted/<student>/<chapter>/<chapter>.ipynb with nbgrader, "
@@ -64,6 +74,15 @@ def main(argv: list[str] | None = None) -> int:
                               help="fork: each kernel is forked from a per-worker process that "
                                    "imported torch once (default, about 2x faster per notebook); "
                                    "fresh: a new Python process per kernel, as nbgrader does")
+    grade_parser.add_argument("--student", action="append", metavar="NAME",
+                              help="grade only this student (repeat for several; default: all)")
+    grade_parser.add_argument("--cluster", metavar="ADDRESS", default=None,
+                              help="grade on a Dask cluster: local:N (N worker processes here), "
+                                   "tcp://HOST:PORT or a scheduler file (README: Grading on a "
+                                   "cluster)")
+    grade_parser.add_argument("--tries", type=int, default=3,
+                              help="with --cluster: give a submission up after its worker died "
+                                   "this many times (default: 3)")
     grade_parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     collect_parser = commands.add_parser(
         "collect", help="unpack an LMS zip of submissions into submitted/ (nbgrader zip_collect)",
@@ -88,14 +107,28 @@ def main(argv: list[str] | None = None) -> int:
             from course.grade import commands
 
             return commands.dispatch(args)
+        if args.command == "pack":
+            from pathlib import Path
+
+            from course.assign.pack import pack
+
+            written = pack(Path(args.dir))
+            chapters = [item for item in written if item.startswith("ch")]
+            helpers = [item for item in written if item.startswith("course/")]
+            print(f"pack: {args.dir}/ holds {len(chapters)} chapters, {len(helpers)} helper "
+                  "modules in course/, START.md, README.md and a Makefile; no answers. "
+                  f"Students run: cd {Path(args.dir).name} && make lab")
+            return 0
         if args.command == "start":
             from pathlib import Path
 
-            from course.assign.start import start
+            from course.assign.start import start, write_start_page
 
             for line in start(args.chapters, Path(args.to)):
                 print(line)
-            print(f"start: your notebooks are in {args.to}/ (open: jupyter lab {args.to})")
+            page = write_start_page(Path(args.to))
+            print(f"start: your notebooks are in {args.to}/, begin with {page.name} "
+                  f"(open: jupyter lab {args.to})")
             return 0
         from course.assign.sync import check
 

@@ -271,8 +271,35 @@ def plot_init_scale(scale: float = 1.0, activation: str = "tanh", depth: int = 1
     return fig
 
 
+def grid_minimum(value: float, minimum: float, step: float, base: float = 10.0) -> float:
+    """The log slider's lower end, at most one step above ``minimum``, whose grid holds ``value``.
+
+    A ``FloatLogSlider`` stops at ``base ** (min + k * step)`` only: with ``min=-2`` and
+    ``step=0.05`` the tanh gain 5/3 (exponent 0.2218) is snapped to 10**0.2 = 1.58 by the
+    browser. Moving the lower end up by less than one step puts ``value`` on the grid, and the
+    slider keeps its step.
+
+    Args:
+        value: the scale the slider must be able to show exactly (positive).
+        minimum: the slider's ``min`` (an exponent of ``base``).
+        step: the slider's ``step`` (in exponents).
+        base: the slider's ``base``.
+
+    Returns:
+        The new ``min``: in ``[minimum, minimum + step)``, with ``log(value) - min`` a whole
+        number of steps.
+    """
+    exponent = math.log(value, base)
+    whole_steps = math.floor((exponent - minimum) / step + 1e-9)
+    return exponent - whole_steps * step
+
+
 def preset_buttons(scale_slider):
-    """Buttons that set ``scale_slider`` to the named scales (Xavier, tanh gain, Kaiming).
+    """Buttons that set ``scale_slider`` exactly to the named scales (Xavier, tanh gain, Kaiming).
+
+    Each click moves the slider's lower end (``grid_minimum``) so that the browser's slider can
+    stop on the named value instead of the nearest step, and sets the value, in one message that
+    names the lower end first.
 
     Args:
         scale_slider: the ``ipywidgets.FloatLogSlider`` given to ``interact`` as ``scale``.
@@ -283,11 +310,20 @@ def preset_buttons(scale_slider):
     """
     from ipywidgets import Button, HBox, Layout
 
+    lowest = scale_slider.min
+
     def make_button(name: str, value: float):
         button = Button(description=f"{name} = {value:.3g}", layout=Layout(width="auto"))
 
         def on_click(_button) -> None:
-            scale_slider.value = value
+            minimum = grid_minimum(value, lowest, scale_slider.step, scale_slider.base)
+            with scale_slider.hold_sync():
+                scale_slider.min = minimum
+                scale_slider.value = value
+                # One message, "min" first: the browser moves the grid, then places the value.
+                # (hold_sync's own message lists the two in no fixed order: placed first, the
+                # value would snap to the old grid, and two messages race with the echo.)
+                scale_slider.send_state(["min", "value"])
 
         button.on_click(on_click)
         return button

@@ -210,6 +210,16 @@ def double_softmax_floor(num_classes: int) -> float:
     return math.log(1.0 + (num_classes - 1) / math.e)
 
 
+def double_softmax_ceiling(num_classes: int) -> float:
+    """The largest loss ``CrossEntropyLoss`` can give on softmax outputs: ``log(e + C - 1)``.
+
+    The inputs it sees are probabilities (they sum to 1), so the worst case puts all the
+    probability on one wrong class: ``logsumexp([0, 1, 0, ...]) - 0``. A confidently wrong
+    prediction therefore costs at most this, however wrong it is.
+    """
+    return math.log(math.e + num_classes - 1)
+
+
 def double_softmax_figure(max_margin: float = 12.0, num_classes: int = 3) -> Figure:
     """Plot loss and gradient norm against the true-class margin, right way vs double softmax.
 
@@ -223,11 +233,14 @@ def double_softmax_figure(max_margin: float = 12.0, num_classes: int = 3) -> Fig
     margins = torch.linspace(-max_margin, max_margin, 241, dtype=torch.float64)
     curves = double_softmax_curves(margins, num_classes)
     floor = double_softmax_floor(num_classes)
+    ceiling = double_softmax_ceiling(num_classes)
     fig = Figure(figsize=(9, 3.5), layout="constrained")
     loss_ax, grad_ax = fig.subplots(1, 2)
     loss_ax.plot(margins, curves["right_loss"], label="CrossEntropyLoss(logits)")
     loss_ax.plot(margins, curves["double_loss"], label="CrossEntropyLoss(softmax(logits))")
     loss_ax.axhline(floor, color="gray", ls=":", label=f"floor log(1+(C-1)/e) = {floor:.3f}")
+    loss_ax.axhline(ceiling, color="gray", ls="--",
+                    label=f"ceiling log(e+C-1) = {ceiling:.3f}")
     loss_ax.set(xlabel="logit margin of the true class", ylabel="loss",
                 title=f"Loss ({num_classes} classes)")
     grad_ax.semilogy(margins, curves["right_grad_norm"], label="right")

@@ -2,8 +2,9 @@
 
 Chapter 6 uses this module for three things:
 
-* 2-D loss surfaces (an ill-conditioned quadratic and the Rosenbrock valley) and the path an
-  optimizer from ``torch.optim`` takes on them (:func:`run_optimizer`), drawn on the contours
+* 2-D loss surfaces (an ill-conditioned quadratic, the same quadratic rotated by 45 degrees, and
+  the Rosenbrock valley) and the path an optimizer from ``torch.optim`` takes on them, with exact
+  or noisy (mini-batch-like) gradients (:func:`run_optimizer`), drawn on the contours
   (:func:`plot_paths`) and behind the learning-rate slider (:func:`plot_lr_explorer`);
 * a fixed float64 least-squares problem and trajectory helpers that let a test cell run a
   from-scratch step function and the matching ``torch.optim`` class side by side
@@ -15,6 +16,7 @@ the paths are computed on the CPU in float64 whatever device the notebook uses. 
 detected and reported (``OptimizerRun.diverged_at``); it never raises, warns or yields NaN plots.
 """
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,6 +53,8 @@ class Surface:
         xlim, ylim: the plotted window.
         max_curvature: largest eigenvalue of the Hessian when it is constant (quadratics), else
             ``None``; plain gradient descent is stable exactly when ``lr < 2 / max_curvature``.
+        rotation: for a quadratic, the angle in degrees by which its axes are turned
+            counter-clockwise from the x and y axes (0: axis-aligned); ``None`` for Rosenbrock.
     """
 
     name: str
@@ -60,28 +64,58 @@ class Surface:
     xlim: tuple[float, float]
     ylim: tuple[float, float]
     max_curvature: float | None
+    rotation: float | None = None
+
+    def _valley_coordinates(self, x: torch.Tensor, y: torch.Tensor):
+        """``(u, v)``: coordinates along the quadratic's flat and steep axes."""
+        if self.rotation == 0.0:
+            return x, y
+        angle = math.radians(self.rotation)
+        cos, sin = math.cos(angle), math.sin(angle)
+        return cos * x + sin * y, -sin * x + cos * y
 
     def loss(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Loss at points ``(x, y)`` (tensors of any matching shape, float64)."""
-        if self.name == "quadratic":
-            return 0.5 * (QUADRATIC_CURVATURES[0] * x * x + QUADRATIC_CURVATURES[1] * y * y)
+        if self.rotation is not None:
+            u, v = self._valley_coordinates(x, y)
+            return 0.5 * (QUADRATIC_CURVATURES[0] * u * u + QUADRATIC_CURVATURES[1] * v * v)
         return (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x) * (y - x * x)
 
     def gradient(self, point: torch.Tensor) -> torch.Tensor:
         """Gradient at ``point`` (shape ``(2,)``, float64), shape ``(2,)``."""
         x, y = point[0], point[1]
-        if self.name == "quadratic":
-            return torch.stack([QUADRATIC_CURVATURES[0] * x, QUADRATIC_CURVATURES[1] * y])
+        if self.rotation is not None:
+            u, v = self._valley_coordinates(x, y)
+            grad_u, grad_v = QUADRATIC_CURVATURES[0] * u, QUADRATIC_CURVATURES[1] * v
+            if self.rotation == 0.0:
+                return torch.stack([grad_u, grad_v])
+            angle = math.radians(self.rotation)
+            cos, sin = math.cos(angle), math.sin(angle)
+            return torch.stack([cos * grad_u - sin * grad_v, sin * grad_u + cos * grad_v])
         return torch.stack([-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)])
 
 
 QUADRATIC_CURVATURES = (1.0, 20.0)
 """Curvatures of the quadratic 0.5 * (1 * x**2 + 20 * y**2): condition number 20."""
 
+ROTATION_DEGREES = 45.0
+"""The "rotated" surface is the quadratic turned by this angle: the same valley, off the axes."""
+
+
+def _rotated(point: tuple[float, float], degrees: float) -> tuple[float, float]:
+    angle = math.radians(degrees)
+    x, y = point
+    return (math.cos(angle) * x - math.sin(angle) * y, math.sin(angle) * x + math.cos(angle) * y)
+
+
 SURFACES = {
     "quadratic": Surface("quadratic", "ill-conditioned quadratic 0.5·(x² + 20·y²)",
                          start=(-4.0, 1.5), minimum=(0.0, 0.0), xlim=(-5.0, 5.0),
-                         ylim=(-2.5, 2.5), max_curvature=max(QUADRATIC_CURVATURES)),
+                         ylim=(-2.5, 2.5), max_curvature=max(QUADRATIC_CURVATURES), rotation=0.0),
+    "rotated": Surface("rotated", f"the same quadratic rotated by {ROTATION_DEGREES:g}°",
+                       start=_rotated((-4.0, 1.5), ROTATION_DEGREES), minimum=(0.0, 0.0),
+                       xlim=(-5.0, 5.0), ylim=(-4.0, 4.0), max_curvature=max(QUADRATIC_CURVATURES),
+                       rotation=ROTATION_DEGREES),
     "rosenbrock": Surface("rosenbrock", "Rosenbrock (1-x)² + 100·(y-x²)²",
                           start=(-1.5, 1.5), minimum=(1.0, 1.0), xlim=(-2.0, 2.0),
                           ylim=(-1.0, 3.0), max_curvature=None),
@@ -128,7 +162,7 @@ class OptimizerRun:
     """The result of :func:`run_optimizer`.
 
     Attributes:
-        optimizer, learning_rate, beta, surface: the settings of the run.
+        optimizer, learning_rate, beta, surface, noise: the settings of the run.
         path: float64 array of shape ``(num_points, 2)``: the start, then one point per step
             taken; every entry is finite.
         losses: float64 array of shape ``(num_points,)``: the loss at each point of ``path``.
@@ -143,6 +177,7 @@ class OptimizerRun:
     path: np.ndarray
     losses: np.ndarray
     diverged_at: int | None
+    noise: float = 0.0
 
     @property
     def final_loss(self) -> float:
@@ -167,19 +202,27 @@ class OptimizerRun:
 
 def run_optimizer(surface: str | Surface = "quadratic", optimizer: str = "SGD",
                   learning_rate: float = 0.05, beta: float = 0.9,
-                  num_steps: int = WIDGET_STEPS) -> OptimizerRun:
+                  num_steps: int = WIDGET_STEPS, noise: float = 0.0,
+                  seed: int = 0) -> OptimizerRun:
     """Run a ``torch.optim`` optimizer on a 2-D surface and record its path (pure function).
 
     The point lives on the CPU in float64. The run stops early, without raising or warning,
     as soon as the loss is not finite or exceeds ``DIVERGENCE_FACTOR`` times the initial loss;
     ``diverged_at`` then names that step and the recorded path keeps only the finite points.
 
+    With ``noise > 0`` every gradient gets independent Gaussian noise of that standard deviation
+    per coordinate, drawn from a private generator seeded with ``seed``: what a mini-batch
+    gradient looks like next to the full-batch one (unbiased, but never exactly right).
+
     Args:
-        surface: a key of :data:`SURFACES` (``"quadratic"``, ``"rosenbrock"``) or a Surface.
+        surface: a key of :data:`SURFACES` (``"quadratic"``, ``"rotated"``, ``"rosenbrock"``)
+            or a Surface.
         optimizer: one of :data:`OPTIMIZERS`.
         learning_rate: step size, > 0.
         beta: momentum / alpha / beta1 (see :func:`make_optimizer`), in [0, 1).
         num_steps: number of optimizer steps, >= 1.
+        noise: standard deviation of the gradient noise, >= 0 (0: exact gradients).
+        seed: seeds the noise; the same settings always give the same path.
 
     Returns:
         An :class:`OptimizerRun`.
@@ -191,6 +234,10 @@ def run_optimizer(surface: str | Surface = "quadratic", optimizer: str = "SGD",
         raise ValueError(f"beta must be in [0, 1), got {beta!r}")
     if num_steps < 1:
         raise ValueError(f"num_steps must be >= 1, got {num_steps!r}")
+    if not noise >= 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    noise_draws = noise * torch.randn(num_steps, 2, generator=torch.Generator().manual_seed(seed),
+                                      dtype=torch.float64)  # (num_steps, 2)
     point = torch.tensor(chosen.start, dtype=torch.float64, requires_grad=True)
     opt = make_optimizer(optimizer, [point], learning_rate, beta)
     with torch.no_grad():
@@ -201,6 +248,8 @@ def run_optimizer(surface: str | Surface = "quadratic", optimizer: str = "SGD",
     for step in range(1, num_steps + 1):
         with torch.no_grad():
             point.grad = chosen.gradient(point)
+            if noise > 0:
+                point.grad += noise_draws[step - 1]
         opt.step()
         with torch.no_grad():
             loss = chosen.loss(point[0], point[1])
@@ -213,7 +262,8 @@ def run_optimizer(surface: str | Surface = "quadratic", optimizer: str = "SGD",
                 break
     return OptimizerRun(optimizer=optimizer, learning_rate=float(learning_rate), beta=float(beta),
                         surface=chosen.name, path=torch.stack(points).numpy(),
-                        losses=torch.stack(losses).numpy(), diverged_at=diverged_at)
+                        losses=torch.stack(losses).numpy(), diverged_at=diverged_at,
+                        noise=float(noise))
 
 
 @lru_cache(maxsize=4)
@@ -274,6 +324,9 @@ def _positive(losses: np.ndarray) -> np.ndarray:
     return np.maximum(losses, 1e-30)
 
 
+_PATH_STYLES = ("-", "-", "--", "-.", ":")
+
+
 def plot_paths(runs: Sequence[OptimizerRun], title: str | None = None) -> Figure:
     """Draw several runs on the contours of their (common) surface, with their loss curves.
 
@@ -294,7 +347,10 @@ def plot_paths(runs: Sequence[OptimizerRun], title: str | None = None) -> Figure
     for index, run in enumerate(runs):
         label = f"{run.optimizer} (lr={run.learning_rate:g})"
         drawn = _drawable(run.path, surface)
-        ax_path.plot(drawn[:, 0], drawn[:, 1], color=f"C{index}", linewidth=1.4,
+        # Later runs are drawn thinner and dashed, so a path that ends under another stays visible.
+        ax_path.plot(drawn[:, 0], drawn[:, 1], color=f"C{index}",
+                     linewidth=max(3.2 - 0.55 * index, 1.0),
+                     linestyle=_PATH_STYLES[index % len(_PATH_STYLES)],
                      marker="." if len(drawn) <= 200 else None, markersize=3, label=label)
         ax_loss.plot(_positive(run.losses), color=f"C{index}",
                      label=f"{label}: {run.status}")
@@ -352,7 +408,7 @@ def _explorer_background(name: str) -> np.ndarray:
 
 
 def plot_lr_explorer(learning_rate: float = 0.05, optimizer: str = "SGD", beta: float = 0.9,
-                     surface: str = "quadratic") -> Figure:
+                     surface: str = "quadratic", noise: float = 0.0) -> Figure:
     """The learning-rate slider's view: one run's path on the contours and its loss curve.
 
     Runs :func:`run_optimizer` for :data:`WIDGET_STEPS` steps. A diverged run is drawn up to the
@@ -367,12 +423,14 @@ def plot_lr_explorer(learning_rate: float = 0.05, optimizer: str = "SGD", beta: 
         learning_rate: step size (the slider moves it on a log scale).
         optimizer: one of :data:`OPTIMIZERS`.
         beta: momentum (Momentum), alpha (RMSProp) or beta1 (Adam); ignored by SGD and AdaGrad.
-        surface: ``"quadratic"`` or ``"rosenbrock"``.
+        surface: ``"quadratic"``, ``"rotated"`` or ``"rosenbrock"``.
+        noise: standard deviation of the Gaussian noise added to every gradient (0: exact
+            gradients); the noise is seeded, so the same settings always draw the same path.
 
     Returns:
         The Figure.
     """
-    run = run_optimizer(surface, optimizer, learning_rate, beta)
+    run = run_optimizer(surface, optimizer, learning_rate, beta, noise=noise)
     chosen = get_surface(surface)
     fig = Figure(figsize=EXPLORER_SIZE, dpi=EXPLORER_DPI)
     backdrop = fig.add_axes((0.0, 0.0, 1.0, 1.0))
@@ -406,8 +464,9 @@ def plot_lr_explorer(learning_rate: float = 0.05, optimizer: str = "SGD", beta: 
                           fontsize=9)
     # β is always named, so moving its slider visibly changes the plot even where it does nothing.
     unused = " (unused by " + optimizer + ")" if optimizer in ("SGD", "AdaGrad") else ""
-    setting = f", β={beta:g}{unused}"
-    fig.suptitle(f"{optimizer}, lr={learning_rate:.3g}{setting} on the {chosen.name}: "
+    setting = f", β={beta:g}{unused}" + (f", noise σ={noise:g}" if noise > 0 else "")
+    where = "rotated quadratic" if chosen.name == "rotated" else chosen.name
+    fig.suptitle(f"{optimizer}, lr={learning_rate:.3g}{setting} on the {where}: "
                  f"{run.status}", color=colour)
     return fig
 
@@ -423,13 +482,13 @@ def plot_schedules(schedules: Mapping[str, Sequence[float]],
     Returns:
         The Figure.
     """
-    fig = Figure(figsize=(6, 3.4), layout="constrained")
+    fig = Figure(figsize=(6, 4.2), layout="constrained")
     ax = fig.add_subplot()
     for label, rates in schedules.items():
         ax.step(range(len(rates)), list(rates), where="post", marker=".", label=label)
     ax.set(title=title, xlabel="epoch", ylabel="learning rate")
     ax.grid(alpha=0.3)
-    ax.legend()
+    fig.legend(loc="outside lower center", fontsize="small")  # below the axes: covers no line
     return fig
 
 

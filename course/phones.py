@@ -8,7 +8,8 @@ realistic range, then sets a hidden price score that depends mostly on ``ram``, 
 adds more to the price of a phone that also has a lot of RAM, so the score is not linear in the
 features). The price range is that score cut at three fixed thresholds, so the four classes come
 out roughly balanced and no model can be perfect: the noise puts the best possible accuracy near
-92 %, a small MLP reaches about 87 % and a linear model about 82 %.
+92 % (the noise-free score, cut at the same thresholds, labels 92 % of 50 000 generated phones
+correctly). Chapter 8 measures how close a linear model and an MLP get.
 
 The same ``seed`` always gives the same table, on every machine, and different seeds give
 independent phones from the same distribution (use another seed for data a model never saw).
@@ -66,8 +67,10 @@ def price_score(features: torch.Tensor) -> torch.Tensor:
         features: raw (unscaled) features, shape ``(N, 20)``, columns in ``FEATURE_NAMES`` order.
 
     Returns:
-        Float64 tensor of shape ``(N,)``: ``2.0 * ram_term + 0.5 * battery_term +
-        0.5 * pixel_term``, each term rescaled to mean about 0 and spread about 1.
+        Float64 tensor of shape ``(N,)``: ``2.0 * ram_term + 0.6 * battery_term +
+        1.2 * pixel_term + 0.8 * ram_term * battery_term``, where ``ram_term``,
+        ``battery_term`` and ``pixel_term`` (the screen's megapixels,
+        ``px_height * px_width / 1e6``) are each rescaled to mean about 0 and spread about 1.
     """
     x = features.to(torch.float64)
     column = {name: x[:, i] for i, name in enumerate(FEATURE_NAMES)}
@@ -194,3 +197,26 @@ def plot_features(features: torch.Tensor, labels: torch.Tensor, x_feature: str =
     ax.set(xlabel=x_feature, ylabel=y_feature, title=f"{y_feature} vs {x_feature} by price range")
     ax.legend(fontsize="small", markerscale=2, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
+
+
+def class_probabilities(features: torch.Tensor) -> torch.Tensor:
+    """The probability of each price range given a phone's features, under the generator's noise.
+
+    :func:`make_phones` labels a phone by where its noisy score ``price_score + noise`` falls
+    between the thresholds; the noise is Gaussian with a known standard deviation, so for known
+    features the probability of range ``k`` is the Gaussian mass between its two thresholds.
+    No model can do better than predicting the most probable range: the mean of the row maxima
+    is the best accuracy any classifier can expect on these phones (the data's ceiling).
+
+    Args:
+        features: raw (unscaled) features, shape ``(N, 20)``, columns in ``FEATURE_NAMES`` order.
+
+    Returns:
+        Float64 tensor of shape ``(N, NUM_CLASSES)`` whose rows sum to 1.
+    """
+    score = price_score(features)  # (N,)
+    cuts = torch.tensor(_THRESHOLDS, dtype=torch.float64)  # (NUM_CLASSES - 1,)
+    below = torch.special.ndtr((cuts[None, :] - score[:, None]) / _NOISE_STD)  # (N, C - 1)
+    zeros, ones = torch.zeros_like(score[:, None]), torch.ones_like(score[:, None])
+    cumulative = torch.cat([zeros, below, ones], dim=1)  # (N, C + 1): P(noisy score < cut)
+    return cumulative[:, 1:] - cumulative[:, :-1]

@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def loss_curve(losses: Sequence[float], title: str = "Training loss", xlabel: str = "epoch",
@@ -23,6 +24,7 @@ def loss_curve(losses: Sequence[float], title: str = "Training loss", xlabel: st
     ax = fig.add_subplot()
     ax.plot(range(1, len(losses) + 1), list(losses), marker="o" if len(losses) <= 30 else None)
     ax.set(title=title, xlabel=xlabel, ylabel="loss")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs and steps are whole numbers
     if log_scale:
         ax.set_yscale("log")
     ax.grid(alpha=0.3)
@@ -153,4 +155,28 @@ def fit_vs_truth(x: torch.Tensor, y: torch.Tensor, fitted_weight: float, fitted_
             label=f"fitted: y = {fitted_weight:.3g}x + {fitted_bias:.3g}")
     ax.set(xlabel="x", ylabel="y", title="Fitted line vs truth")
     ax.legend()
+    return fig
+
+
+def curves(series: Mapping[str, tuple[Sequence[float], Sequence[float]]], title: str,
+           xlabel: str, ylabel: str, log_scale: bool = False) -> Figure:
+    """Plot several curves, each with its own x values, on one axes.
+
+    Args:
+        series: maps a label to ``(x_values, y_values)`` of equal length.
+        title, xlabel, ylabel: axes labels.
+        log_scale: use a logarithmic y axis.
+
+    Returns:
+        The Figure.
+    """
+    fig = Figure(figsize=(6.5, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    for label, (x_values, y_values) in series.items():
+        ax.plot(list(x_values), list(y_values), label=label, linewidth=1.2)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    if log_scale:
+        ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
     return fig

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from torch.nn import functional as F
 
 # Slider grid: 10**-4 ... 10**-1 in half decades, plus 0 (no weight decay) as a reference.
@@ -84,22 +85,57 @@ def plot_curves(curves: dict[str, Sequence[float]], title: str = "Training and v
         The Figure. Non-finite values (a diverged run) are labelled in the legend.
     """
     fig = Figure(figsize=(6, 3.4), layout="constrained")
-    ax = fig.add_subplot()
+    _draw_curves(fig.add_subplot(), curves, title, ylabel, best="min", colors={})
+    return fig
+
+
+def plot_loss_and_accuracy(losses: dict[str, Sequence[float]],
+                           accuracies: dict[str, Sequence[float]],
+                           title: str = "Loss and accuracy") -> Figure:
+    """Loss curves (left) beside accuracy curves (right), one number per epoch each.
+
+    Args:
+        losses: legend label -> loss per epoch; the lowest point of each curve is marked.
+        accuracies: legend label -> accuracy (0 to 1) per epoch; the highest point is marked.
+        title: the figure's title.
+
+    Returns:
+        The Figure. As in :func:`plot_curves`, labels containing "train" are drawn solid; a
+        label used in both panels gets the same colour in both.
+    """
+    fig = Figure(figsize=(10, 3.4), layout="constrained")
+    loss_ax, accuracy_ax = fig.subplots(1, 2)
+    labels = list(dict.fromkeys([*losses, *accuracies]))
+    colors = {label: f"C{number}" for number, label in enumerate(labels)}
+    _draw_curves(loss_ax, losses, "loss", "loss", best="min", colors=colors)
+    _draw_curves(accuracy_ax, accuracies, "accuracy", "accuracy", best="max", colors=colors)
+    fig.suptitle(title)
+    return fig
+
+
+def _draw_curves(ax, curves: dict[str, Sequence[float]], title: str, ylabel: str, best: str,
+                 colors: dict[str, str]) -> None:
+    """Draw per-epoch curves on ``ax`` and mark each one's lowest (``best="min"``) or highest.
+
+    A label missing from ``colors`` takes the colour cycle's entry for its position.
+    """
     for number, (label, values) in enumerate(curves.items()):
+        color = colors.get(label, f"C{number}")
         values = torch.as_tensor(list(values), dtype=torch.float64)
         style = "-" if "train" in label else "--"
         if not bool(torch.isfinite(values).all()):
             label = f"{label} (diverged: not finite)"
         epochs = range(1, len(values) + 1)
-        ax.plot(epochs, values.numpy(), style, color=f"C{number}", label=label)
-        finite = torch.nan_to_num(values, nan=float("inf"))
-        best = int(torch.argmin(finite))
-        if bool(torch.isfinite(finite[best])):
-            ax.plot(best + 1, float(values[best]), "o", color=f"C{number}", ms=4)
+        ax.plot(epochs, values.numpy(), style, color=color, label=label)
+        sign = 1.0 if best == "min" else -1.0
+        finite = torch.nan_to_num(sign * values, nan=float("inf"))
+        best_index = int(torch.argmin(finite))
+        if bool(torch.isfinite(finite[best_index])):
+            ax.plot(best_index + 1, float(values[best_index]), "o", color=color, ms=4)
     ax.set(title=title, xlabel="epoch", ylabel=ylabel)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    return fig
 
 
 def weight_decay_grid() -> tuple[float, ...]:

@@ -1,4 +1,5 @@
-"""environment.yml (conda) and pyproject.toml (pip) must ask for the same packages."""
+"""environment.yml (conda) and pyproject.toml (pip, with the dev and cluster extras) must ask for
+the same packages."""
 
 import re
 
@@ -26,7 +27,8 @@ def conda_dependencies() -> dict[str, str]:
 
 def pip_dependencies() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    requirements = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = project["optional-dependencies"]
+    requirements = project["dependencies"] + extras["dev"] + extras["cluster"]
     return dict(split(r) for r in requirements)
 
 

@@ -191,7 +191,25 @@ def test_preset_buttons_move_the_slider_to_the_named_scales():
     for button, (name, value) in zip(box.children, init_scale.NAMED_SCALES.items(), strict=True):
         assert name in button.description
         button.click()
-        assert slider.value == pytest.approx(value)
+        assert slider.value == value
+        on_grid = (math.log10(value) - slider.min) / slider.step
+        assert on_grid == pytest.approx(round(on_grid), abs=1e-9), name
+        assert -2 <= slider.min < -2 + 0.05 and slider.step == 0.05
+
+
+@pytest.mark.parametrize("value", [5 / 3, math.sqrt(2), 1.0, 0.01, 99.0, 0.0123])
+def test_grid_minimum_puts_the_value_on_a_step_within_one_step_of_the_minimum(value):
+    minimum = init_scale.grid_minimum(value, -2, 0.05)
+    assert -2 <= minimum < -1.95
+    steps = (math.log10(value) - minimum) / 0.05
+    assert steps == pytest.approx(round(steps), abs=1e-9)
+    assert 10 ** (minimum + round(steps) * 0.05) == pytest.approx(value, rel=1e-12)
+
+
+def test_without_the_grid_the_tanh_gain_is_snapped_to_158():
+    """The bug being fixed: the nearest step of the original grid shows 1.58, not 1.67."""
+    steps = round((math.log10(5 / 3) + 2) / 0.05)
+    assert f"{10 ** (-2 + steps * 0.05):.3g}" == "1.58"
 
 
 def test_plot_labels_overflow(monkeypatch):

@@ -77,7 +77,7 @@ def test_help_lists_every_command_with_one_line_and_where_it_lives():
     result = subprocess.run([sys.executable, "-m", "course", "--help"], capture_output=True,
                             text=True, check=True, cwd=ROOT)
     lines = result.stdout.splitlines()
-    for command in ("build", "check", "start", "grade", "collect", "feedback", "export"):
+    for command in ("build", "check", "start", "pack", "grade", "collect", "feedback", "export"):
         listed = [line for line in lines if line.split()[:1] == [command]]
         assert len(listed) == 1 and len(listed[0].split()) > 2, command
     assert "course/grade/commands.py" in result.stdout

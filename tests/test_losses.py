@@ -71,6 +71,22 @@ def test_double_softmax_curves_show_the_floor_and_the_vanishing_gradient():
         losses.double_softmax_curves(margins, 1)
 
 
+def test_double_softmax_ceiling_is_the_largest_loss_on_probabilities():
+    for num_classes in (2, 3, 10):
+        ceiling = losses.double_softmax_ceiling(num_classes)
+        assert ceiling == pytest.approx(math.log(math.e + num_classes - 1))
+        all_on_a_wrong_class = torch.zeros(1, num_classes, dtype=torch.float64)
+        all_on_a_wrong_class[0, 1] = 1.0
+        worst = nn.CrossEntropyLoss()(all_on_a_wrong_class, torch.tensor([0])).item()
+        assert worst == pytest.approx(ceiling)
+        probabilities = torch.softmax(10 * torch.randn(500, num_classes, dtype=torch.float64,
+                                                       generator=torch.Generator().manual_seed(0)),
+                                      dim=1)  # (500, C) random, often confident, predictions
+        buggy = nn.CrossEntropyLoss(reduction="none")(probabilities, torch.zeros(500).long())
+        floor = losses.double_softmax_floor(num_classes)
+        assert buggy.min().item() >= floor - 1e-12 and buggy.max().item() <= ceiling + 1e-12
+
+
 def test_make_blobs_shapes_and_determinism():
     features, labels = losses.make_blobs(num_per_class=7, num_classes=4, seed=1)
     assert features.shape == (28, 2) and features.dtype == torch.float32

@@ -15,6 +15,8 @@ QUADRATIC = lr_explorer.SURFACES["quadratic"]
 SANE_LEARNING_RATES = {  # (surface, optimizer) -> a learning rate that should make progress
     ("quadratic", "SGD"): 0.05, ("quadratic", "Momentum"): 0.02, ("quadratic", "AdaGrad"): 1.0,
     ("quadratic", "RMSProp"): 0.05, ("quadratic", "Adam"): 0.3,
+    ("rotated", "SGD"): 0.05, ("rotated", "Momentum"): 0.02, ("rotated", "AdaGrad"): 1.0,
+    ("rotated", "RMSProp"): 0.05, ("rotated", "Adam"): 0.3,
     ("rosenbrock", "SGD"): 1e-3, ("rosenbrock", "Momentum"): 1e-3,
     ("rosenbrock", "AdaGrad"): 0.5, ("rosenbrock", "RMSProp"): 0.01,
     ("rosenbrock", "Adam"): 0.1,
@@ -301,3 +303,55 @@ def test_textbook_momentum_equals_torch_momentum_with_scaled_lr():
 def test_scheduler_learning_rates_follow_the_closed_forms(cls, kwargs, closed_form):
     rates = lr_explorer.scheduler_learning_rates(cls, 15, initial_lr=0.1, **kwargs)
     assert rates == pytest.approx([closed_form(epoch) for epoch in range(15)], rel=1e-12)
+
+
+def test_rotated_surface_is_the_quadratic_turned_by_45_degrees():
+    rotated = lr_explorer.SURFACES["rotated"]
+    angle = np.radians(lr_explorer.ROTATION_DEGREES)
+    turn = torch.tensor([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]],
+                        dtype=torch.float64)  # (2, 2) counter-clockwise
+    points = torch.randn(20, 2, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    turned = points @ turn.T  # (20, 2)
+    assert torch.allclose(rotated.loss(turned[:, 0], turned[:, 1]),
+                          QUADRATIC.loss(points[:, 0], points[:, 1]), atol=1e-12)
+    start = torch.tensor(QUADRATIC.start, dtype=torch.float64) @ turn.T
+    assert np.allclose(rotated.start, start.numpy(), atol=1e-12)
+    assert rotated.max_curvature == QUADRATIC.max_curvature
+    hessian = torch.autograd.functional.hessian(
+        lambda p: rotated.loss(p[0], p[1]), torch.zeros(2, dtype=torch.float64))
+    assert abs(hessian[0, 1].item()) > 1.0  # not axis-aligned: the coordinates are coupled
+
+
+def test_rotation_changes_nothing_for_sgd_and_momentum_but_hurts_adagrad():
+    """SGD and momentum are rotation invariant; a per-coordinate step size is not."""
+    for optimizer, learning_rate in (("SGD", 0.09), ("Momentum", 0.02)):
+        aligned = lr_explorer.run_optimizer("quadratic", optimizer, learning_rate)
+        rotated = lr_explorer.run_optimizer("rotated", optimizer, learning_rate)
+        assert np.isclose(aligned.final_loss, rotated.final_loss, rtol=1e-6, atol=1e-18)
+    aligned = lr_explorer.run_optimizer("quadratic", "AdaGrad", 1.0)
+    rotated = lr_explorer.run_optimizer("rotated", "AdaGrad", 1.0)
+    assert aligned.final_loss < 1e-15 and rotated.final_loss > 1e6 * aligned.final_loss
+
+
+def test_gradient_noise_is_seeded_and_leaves_a_noise_floor():
+    state = torch.get_rng_state()
+    exact = lr_explorer.run_optimizer("quadratic", "SGD", 0.05)
+    assert np.array_equal(exact.path, lr_explorer.run_optimizer("quadratic", "SGD", 0.05,
+                                                               noise=0.0).path)
+    noisy = lr_explorer.run_optimizer("quadratic", "SGD", 0.05, noise=2.0)
+    again = lr_explorer.run_optimizer("quadratic", "SGD", 0.05, noise=2.0)
+    other = lr_explorer.run_optimizer("quadratic", "SGD", 0.05, noise=2.0, seed=1)
+    assert torch.equal(state, torch.get_rng_state())
+    assert np.array_equal(noisy.path, again.path) and not np.array_equal(noisy.path, other.path)
+    assert noisy.noise == 2.0 and exact.noise == 0.0
+    assert exact.final_loss < 1e-4 and noisy.losses[-50:].mean() > 1e-2  # stuck at a floor
+    with pytest.raises(ValueError, match="noise"):
+        lr_explorer.run_optimizer(noise=-1.0)
+
+
+def test_explorer_names_the_noise_and_the_rotated_surface():
+    fig = lr_explorer.plot_lr_explorer(0.05, "SGD", 0.9, "rotated", noise=1.5)
+    title = fig._suptitle.get_text()
+    assert "noise σ=1.5" in title and "rotated quadratic" in title
+    exact = lr_explorer.plot_lr_explorer(0.05, "SGD", 0.9, "rotated")
+    assert "noise" not in exact._suptitle.get_text()

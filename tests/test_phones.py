@@ -99,6 +99,47 @@ def test_noise_caps_the_best_possible_accuracy():
     assert 0.88 < accuracy < 0.96
 
 
+def test_class_probabilities_are_distributions_peaked_on_the_noise_free_range():
+    features, _ = phones.make_phones(500, seed=4)
+    probabilities = phones.class_probabilities(features)
+    assert probabilities.shape == (500, phones.NUM_CLASSES)
+    assert probabilities.dtype == torch.float64
+    assert bool((probabilities >= 0).all())
+    assert torch.allclose(probabilities.sum(dim=1), torch.ones(500, dtype=torch.float64))
+    thresholds = torch.tensor(phones._THRESHOLDS, dtype=torch.float64)
+    noise_free = torch.bucketize(phones.price_score(features), thresholds)
+    assert torch.equal(probabilities.argmax(dim=1), noise_free)
+
+
+def test_class_probabilities_match_the_generators_label_frequencies():
+    """Mean probability per class = class share, and the mean row maximum = the best accuracy."""
+    features, labels = phones.make_phones(50_000, seed=5)
+    probabilities = phones.class_probabilities(features)
+    shares = torch.bincount(labels, minlength=phones.NUM_CLASSES).double() / len(labels)
+    assert torch.allclose(probabilities.mean(dim=0), shares, atol=0.005)
+    expected_best = probabilities.max(dim=1).values.mean().item()
+    realised_best = (probabilities.argmax(dim=1) == labels).double().mean().item()
+    assert abs(expected_best - realised_best) < 0.005
+    assert 0.91 < expected_best < 0.93
+
+
+def test_class_probabilities_of_a_phone_on_a_threshold_split_evenly():
+    """A phone whose noise-free score sits exactly on a cut is a coin flip between two ranges."""
+    features, _ = phones.make_phones(1, seed=0)
+    ram = phones.FEATURE_NAMES.index("ram")
+    target = phones._THRESHOLDS[1]
+    low, high = 256.0, 3998.0  # the score rises with ram: bisect ram to put the score on the cut
+    for _ in range(60):
+        features[0, ram] = (low + high) / 2
+        if phones.price_score(features.double()).item() < target:
+            low = features[0, ram].item()
+        else:
+            high = features[0, ram].item()
+    probabilities = phones.class_probabilities(features.double())[0]
+    assert abs(probabilities[1].item() - probabilities[2].item()) < 1e-3
+    assert probabilities[1].item() + probabilities[2].item() > 0.99
+
+
 def test_a_small_mlp_beats_a_linear_model():
     torch.manual_seed(0)
     train_x, train_y = phones.make_phones(1400, seed=10)
@@ -157,3 +198,18 @@ def test_plot_features():
     assert sum(len(collection.get_offsets()) for collection in ax.collections) == 200
     with pytest.raises(ValueError, match="unknown feature"):
         phones.plot_features(features, labels, "price")
+
+
+def test_docstrings_quote_the_code_and_the_ceiling():
+    """The weights in price_score's docstring are the code's, and the 92 % is recomputed."""
+    doc = " ".join(phones.price_score.__doc__.split())
+    weights = (phones._RAM_WEIGHT, phones._BATTERY_WEIGHT, phones._PIXEL_WEIGHT,
+               phones._RAM_BATTERY_WEIGHT)
+    assert ("{:.1f} * ram_term + {:.1f} * battery_term + {:.1f} * pixel_term + {:.1f} * "
+            "ram_term * battery_term".format(*weights)) in doc
+    features, labels = phones.make_phones(50000, seed=0)
+    thresholds = torch.tensor(phones._THRESHOLDS, dtype=torch.float64)
+    best = (torch.bucketize(phones.price_score(features), thresholds) == labels).double().mean()
+    module_doc = " ".join(phones.__doc__.split())
+    assert f"labels {best.item():.0%} of 50 000 generated phones".replace("%", " %") in module_doc
+    assert f"near {best.item():.0%}".replace("%", " %") in module_doc

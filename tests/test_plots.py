@@ -60,6 +60,14 @@ def test_network_diagram_needs_a_hidden_layer():
         plots.network_diagram([3, 4, 2], highlight=4)
 
 
+def test_loss_curve_ticks_only_whole_epochs():
+    fig = plots.loss_curve([1.3, 0.9, 0.6, 0.5, 0.45, 0.4, 0.38, 0.37, 0.36, 0.35,
+                            0.34, 0.34, 0.33, 0.33, 0.33, 0.32, 0.32, 0.32, 0.32, 0.31])
+    fig.canvas.draw()  # tick positions are settled when the figure is drawn
+    ticks = [tick for tick in fig.axes[0].get_xticks() if 1 <= tick <= 20]
+    assert ticks and all(float(tick).is_integer() for tick in ticks), ticks
+
+
 def test_fit_vs_truth_draws_data_truth_and_fit():
     x, y = make_linear_data(num_samples=20)
     fig = plots.fit_vs_truth(x, y, 2.4, -0.9, 2.5, -1.0)
@@ -70,3 +78,12 @@ def test_fit_vs_truth_draws_data_truth_and_fit():
     fitted = ax.lines[1]
     xs = torch.tensor(fitted.get_xdata())
     assert torch.allclose(torch.tensor(fitted.get_ydata()), 2.4 * xs - 0.9)
+
+
+def test_curves_draws_each_series_with_its_own_x_values():
+    fig = plots.curves({"a": ([1, 2, 3], [1.0, 0.1, 0.01]), "b": ([0.5, 1.0], [2.0, 3.0])},
+                       title="T", xlabel="epoch", ylabel="loss", log_scale=True)
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["a", "b"]
+    assert list(ax.lines[1].get_xdata()) == [0.5, 1.0]
+    assert ax.get_yscale() == "log" and ax.get_title() == "T" and ax.get_xlabel() == "epoch"

@@ -236,3 +236,36 @@ def test_plot_curves_marks_and_labels():
     fig = regularization.plot_curves({"validation": [1.0, math.nan, math.inf]})
     assert any("diverged" in text for text in texts(fig))
     fig.savefig("/dev/null", format="png")
+
+
+def _marked_points(ax) -> list[tuple[float, float]]:
+    """(x, y) of the single-point markers drawn on ``ax``."""
+    return [(float(line.get_xdata()[0]), float(line.get_ydata()[0])) for line in ax.get_lines()
+            if len(line.get_xdata()) == 1]
+
+
+def test_plot_loss_and_accuracy_marks_lowest_loss_and_highest_accuracy():
+    fig = regularization.plot_loss_and_accuracy(
+        {"train": [0.9, 0.5, 0.1], "validation": [0.8, 0.6, 0.7]},
+        {"validation": [0.6, 0.9, 0.8]}, title="overconfidence")
+    loss_ax, accuracy_ax = fig.axes
+    assert "overconfidence" in fig.get_suptitle()
+    assert loss_ax.get_ylabel() == "loss" and accuracy_ax.get_ylabel() == "accuracy"
+    assert _marked_points(loss_ax) == [(3.0, 0.1), (2.0, 0.6)]
+    assert _marked_points(accuracy_ax) == [(2.0, 0.9)]
+    validation_colors = {line.get_color() for ax in fig.axes for line in ax.get_lines()
+                         if line.get_label() == "validation"}
+    assert len(validation_colors) == 1, "one curve label, one colour in both panels"
+    fig.savefig("/dev/null", format="png")
+
+
+def test_plot_loss_and_accuracy_labels_a_diverged_curve():
+    fig = regularization.plot_loss_and_accuracy({"train": [1.0, math.nan]}, {"validation": [0.5]})
+    assert any("diverged" in text for text in texts(fig))
+
+
+def test_curve_plots_tick_only_whole_epochs():
+    fig = regularization.plot_curves({"train": [float(v) for v in range(20, 0, -1)]})
+    fig.canvas.draw()
+    ticks = [tick for tick in fig.axes[0].get_xticks() if 1 <= tick <= 20]
+    assert ticks and all(float(tick).is_integer() for tick in ticks), ticks

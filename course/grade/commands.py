@@ -4,6 +4,7 @@ Each runs from a course folder (one holding ``nbgrader_config.py``), wraps nbgra
 does the job, and prints what an instructor needs to read.
 """
 
+import sys
 from pathlib import Path
 
 from course.assign.build import BuildError, resolve
@@ -31,11 +32,18 @@ def dispatch(args) -> int:
         run_nbgrader(root, "generate_feedback", chapter, "--force")
         print(f"feedback/<student>/{chapter}/{chapter}.html written")
         return 0
-    from course.grade.run import grade, table
+    from course.grade.run import RunStopped, grade, table
 
-    results, note = grade(chapter, root, workers=args.workers, sandbox=args.sandbox,
-                          cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
-                          progress=not args.no_progress, kernels=args.kernels)
+    try:
+        results, note = grade(chapter, root, workers=args.workers, sandbox=args.sandbox,
+                              cell_timeout=args.cell_timeout,
+                              notebook_timeout=args.notebook_timeout,
+                              progress=not args.no_progress, kernels=args.kernels,
+                              cluster=args.cluster, tries=args.tries,
+                              students=args.student)
+    except RunStopped as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     print(table(results))
     print(note)
     return 0

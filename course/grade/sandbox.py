@@ -152,14 +152,24 @@ def matplotlib_cache(target: Path) -> Path:
     return target
 
 
-def note(on: bool, cgroups: bool) -> str:
-    """The line the grader prints about the sandbox."""
+def note(on: bool, cgroups: bool | None, on_workers: bool = False) -> str:
+    """The line the grader prints about the sandbox.
+
+    Args:
+        on: whether kernels ran in it.
+        cgroups: whether the limits are cgroups (``None``: each worker decides).
+        on_workers: the kernels ran on a cluster's workers.
+    """
     if not on:
         return ("sandbox: OFF — student code runs with your rights and can read the gradebook "
                 "(install bubblewrap to isolate it)")
+    where = "bubblewrap on every worker" if on_workers else "bubblewrap"
     who = "another uid" if os.geteuid() == 0 else "your uid without privileges (run as root " \
         "for a uid of their own)"
-    limit = "cgroups" if cgroups else "rlimits (no writable cgroup hierarchy)"
-    return ("sandbox: bubblewrap (no network; read-only system, Python and course package only; "
+    if on_workers:
+        who = "another uid where the worker runs as root, else without privileges"
+    limit = {True: "cgroups", False: "rlimits (no writable cgroup hierarchy)",
+             None: "cgroups where the worker can make them, else rlimits"}[cgroups]
+    return (f"sandbox: {where} (no network; read-only system, Python and course package only; "
             f"each kernel in its own namespaces as {who}, in a copy of the submission; "
             f"memory and process limits: {limit})")

@@ -1,9 +1,12 @@
 """Staging: each submission is checked and copied before grading; the student's file is untouched.
 
 Unreadable JSON is reported, nbgrader metadata a student changed is restored from the release, and a
-deleted test cell is noted (nbgrader puts it back from the gradebook).
+deleted test cell is noted (nbgrader puts it back from the gradebook). The submission's other files
+(``timestamp.txt``, ``submission_secret.txt`` from nbgrader's exchange, anything else the student
+handed in) are copied beside it, as nbgrader's own autograde does: ``release_feedback`` needs them.
 """
 
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -71,3 +74,33 @@ def remove_symlinks(folder: Path) -> list[Path]:
     for path in found:
         path.unlink()
     return found
+
+
+def copy_extras(folder: Path, staged_folder: Path, notebook_name: str) -> list[str]:
+    """Copy every regular file of a submission folder except its notebook into the staged folder.
+
+    nbgrader's autograde carries these files into ``autograded/``, where ``generate_feedback`` and
+    ``release_feedback`` look for them (``submission_secret.txt`` names the feedback file in the
+    exchange). Links are skipped (a link could point at another student's work), as are
+    ``.ipynb_checkpoints`` folders.
+
+    Args:
+        folder: ``submitted/<student>/<chapter>``.
+        staged_folder: the staged copy of that folder.
+        notebook_name: the chapter notebook's file name (staged by ``stage`` instead).
+
+    Returns:
+        The copied files, relative to ``folder`` (posix paths, sorted).
+    """
+    copied = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if (path.is_symlink() or not path.is_file() or relative.as_posix() == notebook_name
+                or ".ipynb_checkpoints" in relative.parts
+                or any(part.is_symlink() for part in path.parents if folder in part.parents)):
+            continue
+        target = staged_folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        copied.append(relative.as_posix())
+    return copied

@@ -391,6 +391,15 @@ def zygote() -> Zygote:
     return _zygote
 
 
+def stop() -> None:
+    """Stop this process's zygote, if one runs; the next ``zygote()`` starts a new one."""
+    global _zygote
+    if _zygote is not None:
+        atexit.unregister(_zygote.close)
+        _zygote.close()
+        _zygote = None
+
+
 class _ForkedKernel:
     """What LocalProvisioner expects of a Popen, for a kernel the server forked."""
 

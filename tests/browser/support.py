@@ -50,13 +50,13 @@ CELL_RUN_S = 120
 SLIDER_REPLOT_S = 60
 VALIDATE_S = 240
 
-# JupyterLab user settings written into the isolated settings dir: no news or update toast, and
-# every cell attached to the DOM (the default windowing may leave off-screen cells unrendered).
+# JupyterLab user settings written into the isolated settings dir: every cell attached to the DOM
+# (the default windowing may leave off-screen cells unrendered). The news pop-up is switched off
+# by the student configuration the lab server runs with (deploy/student, as `make lab` does).
 LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
+STUDENT_CONFIG = ROOT / "deploy" / "student"
 # Server settings (the config dir is private to the test run). The idle culling is a safety net
 # that ends kernels and server by themselves if the test process is killed before its teardown.
 SERVER_CONFIG = {
@@ -94,7 +94,7 @@ def copy_course(dest: Path, root: Path = ROOT) -> Path:
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
     for folder in ("release", "solutions"):
         shutil.copytree(root / folder, dest / folder, ignore=ignore)
-    (dest / "exchange").mkdir()  # nbgrader_config.py: c.Exchange.root = "exchange"
+    (dest / "exchange").mkdir()  # nbgrader_config.py: <course folder>/exchange
     return dest
 
 
@@ -132,6 +132,7 @@ class JupyterServer:
     port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     proc: subprocess.Popen | None = None
+    config_path: Path | None = None  # JUPYTER_CONFIG_PATH (the student's configuration)
 
     @property
     def base(self) -> str:
@@ -158,6 +159,8 @@ class JupyterServer:
         server exits at once and is started again on a new port.
         """
         env = isolated_env(self.home)
+        if self.config_path:
+            env["JUPYTER_CONFIG_PATH"] = str(self.config_path)
         for attempt in range(1, attempts + 1):
             argv = [part.format(port=self.port, token=self.token) for part in self.command]
             with open(self.log_path, "wb") as log:
@@ -263,6 +266,7 @@ def lab_server(tmp: Path) -> JupyterServer:
                  f"--ServerApp.root_dir={course}"],
         cwd=course,  # nbgrader's Validate reads nbgrader_config.py from the server's cwd
         home=tmp / "jupyter-home",
+        config_path=STUDENT_CONFIG,  # what `make lab` runs with
     )
 
 

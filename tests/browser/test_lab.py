@@ -14,6 +14,8 @@ Screenshots of every widget cell go to test-artifacts/screenshots/.
 import json
 import math
 import re
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from course.assign.build import chapters, notebook_path
 
 from .support import (
     CELL_RUN_S,
+    NOTEBOOK_OPEN_S,
     ROOT,
     SCREENSHOTS,
     SLIDER_REPLOT_S,
@@ -150,6 +153,41 @@ def test_sliders(ran_chapter, screenshots):
         problems += _move_slider(notebook, slider, f"{chapter}-cell{_cell_index(slider)}-{number}",
                                  screenshots)
     assert not problems, f"{chapter}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("ran_chapter", [c for c in CHAPTERS if "init" in c], indirect=True)
+def test_preset_buttons_land_exactly_on_their_value(ran_chapter, screenshots):
+    """ch04's preset buttons: the slider shows the value the button names and the kernel holds it.
+
+    (The tanh gain 5/3 once showed 1.58: the browser's slider snapped it to its step grid.)
+    """
+    from playwright.sync_api import expect
+
+    from course.init_scale import NAMED_SCALES
+
+    notebook = ran_chapter.notebook
+    buttons = notebook.panel.locator(".widget-button", has_text=" = ")
+    assert buttons.count() == len(NAMED_SCALES)
+    presets = list(enumerate(NAMED_SCALES.items()))
+    now = [s["value"] for s in notebook.slider_state().values() if s["description"] == "scale"]
+    if now and math.isclose(now[0], presets[0][1][1]):  # a click must change the value
+        presets = presets[1:] + presets[:1]
+    for number, (name, value) in presets:
+        button = buttons.nth(number)
+        label = button.inner_text().strip()
+        assert label == f"{name} = {value:.3g}"
+        cell = button.locator(_CELL)
+        slider = cell.locator(".widget-slider", has_text="scale")
+        interact = slider.locator(_INTERACT)
+        interact.evaluate(_MARK_PLOT_JS)
+        button.click()
+        shown = re.escape(f"{value:.3g}")  # the browser's ".3g" keeps zeros: 1 is "1.00"
+        expect(slider.locator(".widget-readout")).to_have_text(re.compile(rf"^{shown}(\.0+)?$"))
+        notebook.page.wait_for_function(_NEW_PLOT_JS, arg=interact.element_handle(),
+                                        timeout=SLIDER_REPLOT_S * 1000)
+        held = [s["value"] for s in notebook.slider_state().values() if s["description"] == "scale"]
+        assert len(held) == 1 and math.isclose(held[0], value, rel_tol=1e-12), (label, held)
+        cell.screenshot(path=screenshots / f"{ran_chapter.chapter}-preset-{slug(name)}.png")
 
 
 def _move_slider(notebook: LabNotebook, slider, name: str, screenshots) -> list[str]:
@@ -306,3 +344,25 @@ def test_student_solves_an_exercise_and_validates(page, jupyter_lab, screenshots
         f"Validate should list the {len(tests) - 1} unsolved tests as failing:\n"
         + json.dumps(failed, indent=1)[:3000])
 
+
+
+def test_students_lab_has_no_instructor_panels_and_no_news_pop_up(page, jupyter_lab, screenshots):
+    """`make lab`'s configuration (deploy/student): nbgrader's student tools only, no news."""
+    from playwright.sync_api import expect
+
+    page.goto(jupyter_lab.url("lab", query="reset"))
+    expect(page.locator(".jp-LabShell")).to_be_visible(timeout=NOTEBOOK_OPEN_S * 1000)
+    page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
+    menu = page.locator(".lm-Menu").last
+    expect(menu.get_by_text("Assignment List")).to_be_visible()
+    items = set(menu.locator(".lm-Menu-itemLabel").all_inner_texts())
+    page.screenshot(path=screenshots / "lab-student-nbgrader-menu.png")
+    page.keyboard.press("Escape")
+    assert not {"Formgrader", "Create Assignment", "Course List"} & items, items
+    assert jupyter_lab.api("GET", "api/status")  # the server answers; now ask for the Formgrader
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(jupyter_lab.url("formgrader"), timeout=30)
+    assert missing.value.code == 404
+    page.wait_for_timeout(5000)  # the news question came within a second or two when it was on
+    assert page.get_by_text("official Jupyter news").count() == 0
+    page.screenshot(path=screenshots / "lab-student-no-news.png")

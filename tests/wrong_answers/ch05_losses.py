@@ -93,4 +93,17 @@ WRONG_ANSWERS: dict[str, str] = {
             parameter += learning_rate * parameter.grad
     return loss.item()
 ''',
+    # Regression labels left as (N,): MSE broadcasts the (N, 1) outputs against them to (N, N).
+    "ex_task_loss": '''def task_loss(task, outputs, labels):
+    """The training loss of a model's raw outputs for one of five kinds of task."""
+    if task == "regression":
+        return nn.MSELoss()(outputs, labels.to(outputs.dtype))
+    if task == "robust_regression":
+        return nn.HuberLoss(delta=1.0)(outputs, labels.to(outputs.dtype).reshape(outputs.shape))
+    if task in ("binary", "multilabel"):
+        return nn.BCEWithLogitsLoss()(outputs, labels.to(outputs.dtype).reshape(outputs.shape))
+    if task == "multiclass":
+        return nn.CrossEntropyLoss()(outputs, labels.reshape(-1).long())
+    raise ValueError(f"unknown task {task!r}")
+''',
 }

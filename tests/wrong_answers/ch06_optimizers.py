@@ -91,4 +91,35 @@ def train_with_scheduler(model, optimizer, scheduler, features, targets, num_epo
         losses.append(loss.item())
     return losses, learning_rates
 ''',
+    # Linear spacing: the rate grows by the same amount each iteration instead of the same factor.
+    "ex_lr_range_test": '''\
+def lr_range_test(model, optimizer, loss_function, batches, min_lr, max_lr, num_steps,
+                  stop_factor=4.0):
+    """The learning-rate range test."""
+    learning_rates, losses = [], []
+    best = math.inf
+    for step in range(num_steps):
+        rate = min_lr + (max_lr - min_lr) * step / max(num_steps - 1, 1)
+        for group in optimizer.param_groups:
+            group["lr"] = rate
+        features, targets = batches[step % len(batches)]
+        optimizer.zero_grad()
+        loss = loss_function(model(features), targets)
+        learning_rates.append(rate)
+        losses.append(loss.item())
+        best = min(best, loss.item())
+        if not math.isfinite(loss.item()) or loss.item() > stop_factor * best:
+            break
+        loss.backward()
+        optimizer.step()
+    return learning_rates, losses
+''',
+    # The cosine is not shifted by the warm-up: it is measured from iteration 0 over total_steps.
+    "ex_warmup_cosine_lr": '''\
+def warmup_cosine_lr(step, peak_lr, warmup_steps, total_steps, start_factor=0.1, min_lr=0.0):
+    """Learning rate of iteration ``step`` under linear warm-up, then cosine decay."""
+    if step < warmup_steps:
+        return float(peak_lr * (start_factor + (1 - start_factor) * step / warmup_steps))
+    return float(min_lr + (peak_lr - min_lr) * (1 + math.cos(math.pi * step / total_steps)) / 2)
+''',
 }

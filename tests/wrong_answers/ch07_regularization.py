@@ -5,6 +5,20 @@ to score 0.
 """
 
 WRONG_ANSWERS: dict[str, str] = {
+    # the share of wrong EXAMPLES (1 - accuracy) given as the wrong predictions' share of the loss
+    "ex_loss_by_correctness": '''\
+def loss_by_correctness(logits, targets):
+    """Accuracy and binary cross entropy of a classifier, and the wrong predictions' part of it."""
+    losses = F.binary_cross_entropy_with_logits(logits, targets, reduction="none")
+    wrong = (logits > 0).float() != targets
+    num_wrong = int(wrong.sum())
+    return {
+        "accuracy": 1.0 - num_wrong / logits.numel(),
+        "loss": losses.mean().item(),
+        "wrong_share": num_wrong / logits.numel(),
+        "mean_loss_wrong": losses[wrong].mean().item() if num_wrong else float("nan"),
+    }
+''',
     # survivors divided by p instead of 1 - p (identical only when p = 0.5)
     "ex_inverted_dropout": '''\
 def inverted_dropout(x, p, training=True, generator=None):

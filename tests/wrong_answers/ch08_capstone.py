@@ -132,4 +132,60 @@ class PhoneClassifier:
         with torch.no_grad():
             return self.model(scaled).argmax(dim=1)
 ''',
+    # state_dict() kept without a copy: the "best" weights follow training to the last epoch
+    "ex_fit": '''\
+import copy
+
+
+def fit(model, optimizer, train_loader, val_features, val_labels, max_epochs, patience,
+        scheduler=None, device="cpu"):
+    """Train with per-epoch validation, early stopping and an optional scheduler."""
+    model.to(device)
+    loss_function = nn.CrossEntropyLoss()
+    val_x, val_y = val_features.to(device), val_labels.to(device)
+    history = {"train_loss": [], "val_loss": [], "val_accuracy": [], "lr": [], "best_epoch": 0}
+    best_loss, best_state, epochs_without_improvement = float("inf"), model.state_dict(), 0
+    for epoch in range(1, max_epochs + 1):
+        history["lr"].append(optimizer.param_groups[0]["lr"])
+        model.train()
+        total_loss, total_rows = 0.0, 0
+        for batch_x, batch_y in train_loader:
+            batch_x, batch_y = batch_x.to(device), batch_y.to(device)
+            optimizer.zero_grad()
+            loss = loss_function(model(batch_x), batch_y)
+            loss.backward()
+            optimizer.step()
+            total_loss += loss.item() * len(batch_y)
+            total_rows += len(batch_y)
+        if scheduler is not None:
+            scheduler.step()
+        model.eval()
+        with torch.no_grad():
+            logits = model(val_x)
+            val_loss = loss_function(logits, val_y).item()
+            val_accuracy = (logits.argmax(dim=1) == val_y).float().mean().item()
+        history["train_loss"].append(total_loss / total_rows)
+        history["val_loss"].append(val_loss)
+        history["val_accuracy"].append(val_accuracy)
+        if val_loss < best_loss:
+            best_loss, history["best_epoch"], epochs_without_improvement = val_loss, epoch, 0
+            best_state = model.state_dict()
+        else:
+            epochs_without_improvement += 1
+            if epochs_without_improvement >= patience:
+                break
+    model.load_state_dict(best_state)
+    model.eval()
+    return history
+''',
+    # confusion[p, t] read as (true, predicted): the classes of every pair are swapped
+    "ex_confused_pairs": '''\
+def confused_pairs(confusion):
+    """The off-diagonal cells of a confusion matrix, most frequent first."""
+    pairs = [(predicted, true_class, int(confusion[true_class, predicted]))
+             for true_class in range(confusion.shape[0])
+             for predicted in range(confusion.shape[1])
+             if true_class != predicted and confusion[true_class, predicted] > 0]
+    return sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))
+''',
 }
