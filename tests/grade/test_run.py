@@ -336,7 +336,9 @@ def test_each_attack_is_in_the_table_and_costs_only_its_author(graded):
     for student in ATTACKS:
         assert student in results and results[student].max_score == 4
     assert scores_of(course, "flood_forever")["test_double"] == 0
-    assert any("timed out" in p for p in results["flood_forever"].problems)
+    # its cell times out, or (a fresh kernel holds torch itself) its unsent output fills the
+    # kernel's memory limit first: either way only the kernel ends, never the worker
+    assert any("timed out" in p or "kernel died" in p for p in results["flood_forever"].problems)
     flood = course / "autograded" / "flood_forever" / CHAPTER / f"{CHAPTER}.ipynb"
     assert flood.stat().st_size < 300_000
     assert scores_of(course, "memory_hog")["test_double"] == 0  # killed (cgroup) or refused
