@@ -120,8 +120,12 @@ def kernel_grading(case: GradingCase) -> Graded:
                   text=run.text)
 
 
-def guard_snapshot() -> str:
-    """The code the grader runs before any student code (it remembers the real helpers)."""
-    from course.grade.autograde import GUARD_SNAPSHOT
+def guard_snapshot(chapter: str) -> str:
+    """The code the grader runs before any student code: the hidden references of ``chapter``
+    (the solution observed on the hidden cases in a trusted kernel, as ``course grade`` does;
+    empty for a chapter on the old checks), then the snapshot of the real helpers."""
+    from course.assign.build import ROOT
+    from course.grade.autograde import guard_source
+    from course.grade.trusted import hidden_references
 
-    return GUARD_SNAPSHOT
+    return guard_source(hidden_references(chapter, ROOT))

@@ -110,7 +110,7 @@ def measure_chapter(chapter: str, answers: dict[str, list[WrongAnswer]],
     solutions: dict[str, object] = {}
     trials, controls, flow_errors = [], [], []
     with ChapterKernel(source, timeout=timeout) as kernel:
-        kernel.run(guard_snapshot())
+        kernel.run(guard_snapshot(chapter))
         for index, cell in enumerate(source.cells):
             if cell.cell_type != "code":
                 continue
@@ -148,7 +148,7 @@ def fast_grade(chapter: str, answers: dict[str, str], grading: Grading = kernel_
     source, _ = notebooks(chapter)
     lost = {}
     with ChapterKernel(source, timeout=timeout) as kernel:
-        kernel.run(guard_snapshot())
+        kernel.run(guard_snapshot(chapter))
         for index, cell in enumerate(source.cells):
             if cell.cell_type != "code":
                 continue
