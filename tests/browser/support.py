@@ -379,7 +379,9 @@ _KERNEL_EXEC_JS = """async (code) => {
     if (kind === 'stream') out += msg.content.text;
     if (kind === 'error') out += `${msg.content.ename}: ${msg.content.evalue}`;
   };
-  await future.done;
+  const late = new Promise((_, reject) => setTimeout(
+    () => reject(new Error('the kernel did not answer within 60 s')), 60000));
+  await Promise.race([future.done, late]);  // a hung kernel fails the test instead of the run
   return out;
 }"""
 
