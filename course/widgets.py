@@ -11,19 +11,52 @@ the whole cell timeout (forever by default; jupyter/nbclient#312, jupyter_client
 
 Here the kernel sets the ``Output`` widget's ``outputs`` itself, so a runner has nothing to
 send back while a slider cell runs. JupyterLab and Voilà draw the same view, and a slider move
-replaces the plot in one state update. Nothing runs at import time.
+replaces the plot in one state update.
+
+The update touches no state the kernel shares: JupyterLab may deliver a widget's messages on a
+kernel subshell, in another thread, while a cell runs in the main one, so swapping
+``sys.stdout`` or the display publisher (as ``capture_output`` and ``with output:`` do) would
+catch that cell's output, and a request that arrived meanwhile was lost (ipykernel 7 could not
+set its parent on IPython's capturing publisher). The function's result is formatted with the
+shell's display formatter instead; what the function prints goes where prints go. Nothing runs
+at import time.
 """
 
+
+from IPython import get_ipython
 from IPython.display import display
-from IPython.utils.capture import capture_output
 from ipywidgets import interactive
+
+
+def _result_output(result) -> dict:
+    """A ``display_data`` output for ``result``, formatted as IPython would display it."""
+    shell = get_ipython()
+    if shell is None:  # plain Python: text only
+        data, metadata = {"text/plain": repr(result)}, {}
+    else:
+        data, metadata = shell.display_formatter.format(result)
+    return {"output_type": "display_data", "data": data, "metadata": metadata}
+
+
+def _error_output(error: BaseException) -> dict:
+    """An ``error`` output for ``error``, with the traceback IPython would show."""
+    shell = get_ipython()
+    kind = type(error)
+    if shell is None:
+        import traceback
+
+        lines = traceback.format_exception(error)
+    else:
+        lines = shell.InteractiveTB.structured_traceback(kind, error, error.__traceback__)
+    return {"output_type": "error", "ename": kind.__name__, "evalue": str(error),
+            "traceback": list(lines)}
 
 
 class KernelDrawnInteractive(interactive):
     """``ipywidgets.interactive`` whose ``update`` writes the result into ``self.out`` directly."""
 
     def update(self, *args) -> None:
-        """Call the function with the widgets' values and show its result and printed text.
+        """Call the function with the widgets' values and show its result (or its error).
 
         Args:
             *args: ignored (the change event of the widget that moved).
@@ -31,20 +64,11 @@ class KernelDrawnInteractive(interactive):
         self.kwargs = {widget._kwarg: widget.get_interact_value()
                        for widget in self.kwargs_widgets}
         try:
-            with capture_output() as captured:  # stdout, stderr and display() calls
-                self.result = self.f(**self.kwargs)
-                if self.result is not None:
-                    display(self.result)
-        except Exception:
-            with self.out:  # as ipywidgets does: the traceback appears under the widgets
-                raise
+            self.result = self.f(**self.kwargs)
+        except Exception as error:  # as ipywidgets does: the traceback appears under the widgets
+            self.out.outputs = (_error_output(error),)
             return
-        streams = [{"output_type": "stream", "name": name, "text": text}
-                   for name, text in (("stdout", captured.stdout), ("stderr", captured.stderr))
-                   if text]
-        shown = [{"output_type": "display_data", "data": output.data,
-                  "metadata": output.metadata} for output in captured.outputs]
-        self.out.outputs = tuple(streams + shown)
+        self.out.outputs = () if self.result is None else (_result_output(self.result),)
 
 
 def interact(function, **widgets) -> KernelDrawnInteractive:
@@ -54,7 +78,7 @@ def interact(function, **widgets) -> KernelDrawnInteractive:
     a list of choices ...); the function runs once now and again whenever a widget changes.
 
     Args:
-        function: returns what to show, e.g. a matplotlib Figure; what it prints is shown too.
+        function: returns what to show, e.g. a matplotlib Figure.
         **widgets: one widget (or ipywidgets abbreviation) per argument of ``function``.
 
     Returns:

@@ -17,21 +17,25 @@ from tests.conftest import CHAPTERS, ROOT
 
 SETUP = """\
 %matplotlib inline
+import sys
 from ipywidgets import IntSlider
 from matplotlib.figure import Figure
 
+seen_while_drawing = []  # the kernel's shared output objects, as the function saw them
+
 def plot_power(power):
+    seen_while_drawing.append((type(get_ipython().display_pub).__name__,
+                               type(sys.stdout).__name__))
     fig = Figure(figsize=(2, 2))
     fig.add_subplot().plot([x ** power for x in range(5)])
-    print(f"power {power}")
     return fig
 """
 MOVE = """\
 before = view.out.outputs
 view.children[0].value = 3  # what a slider move does in the kernel
 after = view.out.outputs
-print([o["output_type"] for o in after], after != before, "image/png" in after[-1]["data"],
-      after[0]["text"].strip())
+print([o["output_type"] for o in after], after != before, "image/png" in after[-1]["data"])
+print(sorted(set(seen_while_drawing)))
 """
 
 
@@ -59,7 +63,13 @@ def test_the_kernel_draws_the_view_and_the_runner_sends_nothing():
     slider_outputs = nb.cells[1].outputs
     assert [o.output_type for o in slider_outputs] == ["display_data"]  # the widget, nothing else
     assert "application/vnd.jupyter.widget-view+json" in slider_outputs[0].data
-    assert nb.cells[2].outputs[0].text.strip() == "['stream', 'display_data'] True True power 3"
+    printed = nb.cells[2].outputs[0].text.splitlines()
+    assert printed[0] == "['display_data'] True True"
+    # Drawing swaps nothing the kernel shares: a cell running meanwhile in another thread
+    # (a widget message on a kernel subshell) keeps its output, and ipykernel can still set
+    # the parent of a request that arrives then (IPython's capturing publisher had no
+    # set_parent: the request was lost).
+    assert printed[1] == "[('ZMQDisplayPublisher', 'OutStream')]"
 
 
 def test_stock_interact_makes_the_runner_send_while_the_cell_runs():

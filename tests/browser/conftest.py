@@ -41,12 +41,16 @@ def jupyter_lab(tmp_path_factory):
 
     The copy holds nbgrader_config.py, release/, solutions/ and an empty exchange/, so the
     nbgrader lab extension works (Validate). On teardown every kernel and the server are shut
-    down; a kernel process still alive after that fails the session.
+    down; a kernel process still alive after that fails the session, and so does an exception
+    the server or a kernel logged without answering (ipykernel logs a request it dropped as
+    "Uncaught exception in ZMQStream callback", and the cell that sent it never ends).
     """
     server = lab_server(tmp_path_factory.mktemp("lab")).start()
     yield server
     left = server.stop()
     assert not left, f"kernels left running after the JupyterLab server stopped: {left}"
+    log = server.log_path.read_text(errors="replace")
+    assert "Uncaught exception" not in log, log[log.index("Uncaught exception") - 200:][:3000]
 
 
 @pytest.fixture(scope="session")

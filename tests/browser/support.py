@@ -374,13 +374,17 @@ _KERNEL_EXEC_JS = """async (code) => {
   const kernel = panel.sessionContext.session.kernel;
   const future = kernel.requestExecute({code, silent: false, store_history: false});
   let out = '';
+  const seen = [];
   future.onIOPub = msg => {
     const kind = msg.header.msg_type;
+    seen.push(kind === 'status' ? msg.content.execution_state : kind);
     if (kind === 'stream') out += msg.content.text;
     if (kind === 'error') out += `${msg.content.ename}: ${msg.content.evalue}`;
   };
-  const late = new Promise((_, reject) => setTimeout(
-    () => reject(new Error('the kernel did not answer within 60 s')), 60000));
+  future.onReply = msg => seen.push('reply:' + msg.content.status);
+  const late = new Promise((_, reject) => setTimeout(() => reject(new Error(
+    `the kernel did not answer within 60 s (kernel ${kernel.status}, connection ` +
+    `${kernel.connectionStatus}, messages seen: ${seen.join(' ') || 'none'})`)), 60000));
   await Promise.race([future.done, late]);  // a hung kernel fails the test instead of the run
   return out;
 }"""
