@@ -1,7 +1,8 @@
 """The verdict on one case: ``judge(contract, case, observation, reference)``, Failure or None.
 
 A pure function of plain data: it runs in the student's kernel for the visible checks and can
-run in the grader, outside it. Order: not solved, a forbidden built-in, the student's own
+run in the grader, outside it. Order: not solved, a forbidden built-in, an exception the
+solution raises too (a case that must raise passes on the same type), the student's own
 exception, then the contract (kind, dtype and shape of the result, inputs left alone or changed
 in place as asked, gradients, graph, second call, the returned object), then the values, then
 the spec's extra observations. A shape or value mismatch goes through the exercise's own
@@ -15,6 +16,7 @@ import torch
 from course.check import compare, diagnose
 from course.check.spec import Case, Contract
 from course.check.values import dtype_name
+from course.check.values import kind as value_kind
 
 
 @dataclass
@@ -131,6 +133,20 @@ def _second_call(contract: Contract, observation) -> Failure | None:
     return None
 
 
+def _expected_error(observation, reference) -> Failure | None:
+    """A case on which the solution raises (e.g. TypeError for an integer tensor): the same
+    exception type passes; anything else fails and says what was expected."""
+    wanted = reference["type"]
+    if observation.get("outcome") == "raised":
+        if observation["type"] == wanted:
+            return None
+        message = f": {observation['message']}" if observation.get("message") else ""
+        return Failure("raised", f"should raise {wanted} here, but raised "
+                                 f"{observation['type']}{message}")
+    return Failure("no_error", f"should raise {wanted} on this input, but returned "
+                               f"{value_kind(observation.get('value'))}")
+
+
 def judge(contract: Contract, case: Case, observation: dict, reference: dict) -> Failure | None:
     """The first failure of ``observation`` against ``reference`` on ``case``, or None.
 
@@ -149,6 +165,8 @@ def judge(contract: Contract, case: Case, observation: dict, reference: dict) ->
     if outcome == "forbidden":
         name = observation["name"].removesuffix(".__init__")
         return Failure("forbidden", f"must not call {name} (this exercise is written by hand)")
+    if reference.get("outcome") == "raised":
+        return _expected_error(observation, reference)
     if outcome == "raised":
         message = f": {observation['message']}" if observation.get("message") else ""
         return Failure("raised", f"raised {observation['type']}{message}", specific=False)

@@ -74,18 +74,6 @@ _BY_CHAPTER = {  # (name, points, test cell grade_id) in notebook order: Exercis
         ("lr_range_test", 3, "test_lr_range_test"),
         ("warmup_cosine_lr", 2, "test_warmup_cosine_lr"),
     ],
-    "ch07_regularization": [
-        ("loss_by_correctness", 2, "test_loss_by_correctness"),
-        ("inverted_dropout", 3, "test_inverted_dropout"),
-        ("InvertedDropout", 2, "test_dropout_module"),
-        ("evaluate_loss", 2, "test_evaluate_loss"),
-        ("batch_norm_train", 3, "test_batch_norm_train"),
-        ("batch_norm_eval", 2, "test_batch_norm_eval"),
-        ("make_block", 1, "test_block"),
-        ("l2_penalty", 2, "test_l2_penalty"),
-        ("train_with_explicit_l2", 2, "test_explicit_l2"),
-        ("train_with_early_stopping", 3, "test_early_stopping"),
-    ],
     "ch08_capstone": [
         ("split_indices", 2, "test_split_indices"),
         ("scale_splits", 2, "test_scale_splits"),

@@ -59,3 +59,17 @@ def test_course_check_reports_reference_problems(tmp_path):
     root, _ = converted(tmp_path)
     assert any(p.startswith("course/exercises/references/ch99_tiny.json: missing")
                for p in check_chapter("ch99_tiny", root))
+
+
+def test_a_spec_package_counts_every_module_in_the_fingerprint(tmp_path):
+    root = tmp_path
+    package = root / "course" / "exercises" / "ch99_tiny"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("EXERCISES = ()\n")
+    (package / "part.py").write_text("# one section's specs\n")
+    assert [p.name for p in recorded.spec_files("ch99_tiny", root)] == ["__init__.py", "part.py"]
+    nb = tiny_notebook()
+    before = recorded.fingerprint(nb, "ch99_tiny", root)
+    (package / "part.py").write_text("# an edited section needs new references\n")
+    assert recorded.fingerprint(nb, "ch99_tiny", root) != before
+    assert recorded.spec_files("ch98_none", root) == []

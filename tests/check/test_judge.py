@@ -115,3 +115,24 @@ def test_named_tuple_items_and_nested_values():
     found = verdict(lambda x: (row_sums(x), np.zeros(2, np.float32)), pair,
                     returns=("sums", "array"))
     assert found.text.startswith("`array` differs")
+
+
+def test_a_case_the_solution_raises_on_expects_the_same_exception():
+    def strict(x):
+        if not x.is_floating_point():
+            raise TypeError("needs a float tensor")
+        return row_sums(x)
+
+    def other_error(x):
+        raise ValueError("wrong kind")
+
+    integers = Case((torch.arange(6).reshape(2, 3),), "must raise TypeError")
+    assert verdict(strict, strict, integers) is None  # the same exception passes
+    assert verdict(lambda x: strict(x) * 1, strict, integers) is None
+    returned = verdict(row_sums, strict, integers)
+    assert returned.kind == "no_error"
+    assert returned.text == "should raise TypeError on this input, but returned a tensor"
+    raised = verdict(other_error, strict, integers)
+    assert raised.kind == "raised" and "should raise TypeError" in raised.text \
+        and "ValueError: wrong kind" in raised.text
+    assert verdict(strict, strict) is None  # other cases are judged as before

@@ -101,3 +101,22 @@ def test_second_call_sees_state_the_first_left_and_the_global_rng_is_restored():
     seen = observe(leaky)
     assert torch.equal(seen["second"]["value"], 2 * seen["value"])
     assert "second" not in observe(lambda x: x + torch.rand(3), deterministic=False)
+
+
+def test_a_stub_method_of_the_returned_object_is_not_solved_and_other_errors_raised():
+    class Layer:  # a class exercise: the constructor works, forward is still the stub
+        def __init__(self, scale):
+            self.scale = scale
+
+        def forward(self, x):
+            raise NotImplementedError
+
+    def uses_forward(function, result, args, case):
+        return {"output": result.forward(torch.ones(2))}
+
+    spec = Exercise("Layer", "ch99_test", 1, lambda seed, hidden: [], Contract(params=("scale",)),
+                    convert=lambda result, args: {"scale": result.scale}, observe=uses_forward)
+    assert probe(spec, Layer, Case((2.0,))).observation == {"outcome": "not_solved"}
+    Layer.forward = lambda self, x: x.reshape(5)
+    seen = probe(spec, Layer, Case((2.0,))).observation
+    assert seen["outcome"] == "raised" and seen["type"] == "RuntimeError"

@@ -4,6 +4,7 @@ import contextlib
 import io
 
 import nbformat
+import torch
 
 from course.assign.build import notebook_path
 from tests.conftest import ROOT
@@ -17,9 +18,14 @@ def solution_namespace(chapter: str) -> dict:
     code += [cell.source for cell in nb.cells
              if cell.metadata.get("nbgrader", {}).get("solution")]
     namespace: dict = {}
-    with contextlib.redirect_stdout(io.StringIO()):
-        for source in code:
-            exec(compile(source, f"<{chapter} solution>", "exec"), namespace)  # noqa: S102
+    threads = torch.get_num_threads()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            for source in code:
+                exec(compile(source, f"<{chapter} solution>", "exec"), namespace)  # noqa: S102
+    finally:  # a first cell's process-wide settings (ch07 flushes denormals) stay in it
+        torch.set_num_threads(threads)
+        torch.set_flush_denormal(False)
     return namespace
 
 
