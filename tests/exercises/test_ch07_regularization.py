@@ -76,6 +76,10 @@ def batch_norm_train(x, weight, bias, running_mean, running_var, momentum=0.1, e
 def batch_norm_eval(x, weight, bias, running_mean, running_var, eps=1e-5):
     return (x - x.mean(0)) / torch.sqrt(x.var(0, correction=0) + eps) * weight + bias
 """),
+    "bne-std": ("batch_norm_eval", """
+def batch_norm_eval(x, weight, bias, running_mean, running_var, eps=1e-5):
+    return (x - running_mean) / (running_var + eps) * weight + bias
+"""),
     "bne-noeps": ("batch_norm_eval", """
 def batch_norm_eval(x, weight, bias, running_mean, running_var, eps=1e-5):
     return (x - running_mean) / torch.sqrt(running_var) * weight + bias
@@ -434,6 +438,7 @@ ROWS = [
     (batch_norm.running_estimates, 'bn-biasedrun', 'bn-dim1', 'biased batch variance'),
     (batch_norm.batch_statistics, 'bne-batch', 'bne-noeps', "batch's"),
     (batch_norm.eps_ignored, 'bne-noeps', 'bne-batch', 'eps'),
+    (batch_norm.variance_not_std, 'bne-std', 'bne-noeps', 'square root'),
     (batch_norm.layer_order, 'block-order', 'block-bnin', 'pre-activations'),
     (batch_norm.layer_order, 'block-bias', 'block-bnin', 'bias=False'),
     (decay.half_missing, 'l2-half', 'l2-norm', '1/2'),

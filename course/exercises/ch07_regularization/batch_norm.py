@@ -179,11 +179,25 @@ def eps_ignored(case, observation, reference):
     return None
 
 
+def variance_not_std(case, observation, reference):
+    got, want = observation.get("value"), reference.get("value")
+    x, weight, bias, _, running_var, eps = case.args
+    if not isinstance(got, torch.Tensor) or not isinstance(want, torch.Tensor) \
+            or got.shape != want.shape or got.dtype != want.dtype:
+        return None
+    scale = torch.sqrt(running_var + eps)  # (features,)
+    if not torch.allclose(scale, torch.ones_like(scale), atol=1e-3) and torch.allclose(
+            _normalised(got, weight, bias), _normalised(want, weight, bias) / scale, atol=1e-4):
+        return ("your output is divided by running_var + eps itself: batch norm divides by "
+                "its square root, the standard deviation")
+    return None
+
+
 BATCH_NORM_EVAL = Exercise(
     "batch_norm_eval", CHAPTER, 2, eval_cases,
     Contract(params=("x", "weight", "bias", "running_mean", "running_var", "eps"), atol=1e-5,
              rtol=1e-4, forbidden=BATCH_NORM_BUILTINS,
-             explanations=(batch_statistics, eps_ignored)),
+             explanations=(batch_statistics, eps_ignored, variance_not_std)),
     observe=output_with_other_eps)
 
 
