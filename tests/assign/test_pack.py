@@ -181,7 +181,8 @@ def test_the_set_up_command_works_in_a_fresh_venv(packed, tmp_path):
             "from jupyter_core.paths import jupyter_config_path\n"
             "from jupyter_server.extension.config import ExtensionConfigManager as M\n"
             "found = M(read_config_path=jupyter_config_path()).get_jpserver_extensions()\n"
-            "print(json.dumps({k: v for k, v in found.items() if k.startswith('nbgrader')}))")
+            "print(json.dumps({k: v for k, v in found.items()\n"
+            "                  if k.startswith(('nbgrader', 'course'))}))")
     server = subprocess.run([python, "-c", code], cwd=folder, env=env, capture_output=True,
                             text=True, timeout=300)
     assert server.returncode == 0, server.stderr
@@ -189,4 +190,5 @@ def test_the_set_up_command_works_in_a_fresh_venv(packed, tmp_path):
         "nbgrader.server_extensions.formgrader": False,
         "nbgrader.server_extensions.course_list": False,
         "nbgrader.server_extensions.assignment_list": False,
-        "nbgrader.server_extensions.validate_assignment": True}
+        "nbgrader.server_extensions.validate_assignment": False,  # course.validate's instead
+        "course.validate": True}

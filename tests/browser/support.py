@@ -437,6 +437,24 @@ class LabNotebook:
         self.page.wait_for_function(_RUN_FINISHED_JS, arg=[PANEL, STDERR, indices],
                                     timeout=timeout_s * 1000, polling=250)
 
+    def prompts(self, indices: list[int]) -> list[str]:
+        """The input prompts (``[3]:``, ``[*]:``, ``[ ]:``) of the cells at ``indices``."""
+        return [self.cell(index).locator(".jp-InputArea-prompt").inner_text().strip()
+                for index in indices]
+
+    def wait_until_rerun(self, indices: list[int], before: list[str],
+                         timeout_s: float = CELL_RUN_S) -> None:
+        """Wait until each cell at ``indices`` shows a new execution count (not ``before``)."""
+        self.page.wait_for_function(
+            """([panelSel, indices, before]) => {
+                 const cells = document.querySelectorAll(panelSel + ' .jp-Notebook .jp-Cell');
+                 return indices.every((index, n) => {
+                   const prompt = cells[index].querySelector('.jp-InputArea-prompt');
+                   const text = prompt ? prompt.textContent.trim() : '';
+                   return /^\\[\\d+\\]:$/.test(text) && text !== before[n];
+                 });
+               }""", arg=[PANEL, indices, before], timeout=timeout_s * 1000, polling=250)
+
     def start_run_all(self) -> None:
         """Clear every output, then Run > Run All Cells (without waiting for the run to end).
 
@@ -501,15 +519,19 @@ class LabNotebook:
 
 
 class ChapterRunner:
-    """Opens solution notebooks and starts their Run All ahead of the test that needs them.
+    """Opens chapter notebooks and starts their Run All ahead of the test that needs them.
 
     Up to ``ahead`` chapters run at once, each in its own browser context, so the next chapters'
     page load, kernel start and run overlap with the checks on the current one. A failure while
-    starting a chapter early is kept and raised when that chapter is asked for.
+    starting a chapter early is kept and raised when that chapter is asked for. ``folder`` is
+    where the notebooks lie under the server's root: ``solutions`` (the executed answers) or a
+    student's work folder holding copies of the blank release notebooks.
     """
 
-    def __init__(self, browser, server: JupyterServer, order: list[str], ahead: int):
+    def __init__(self, browser, server: JupyterServer, order: list[str], ahead: int,
+                 folder: str = "solutions"):
         self.browser, self.server, self.order, self.ahead = browser, server, order, ahead
+        self.folder = folder
         self.running: dict[str, tuple] = {}  # chapter -> (context, LabNotebook or exception)
         self.finished: set[str] = set()
         self.seconds: dict[str, float] = {}  # how long each chapter's Run All took
@@ -519,7 +541,7 @@ class ChapterRunner:
         context.set_default_timeout(90_000)
         try:
             notebook = LabNotebook(context.new_page(), self.server,
-                                   f"solutions/{chapter}/{chapter}.ipynb").open()
+                                   f"{self.folder}/{chapter}/{chapter}.ipynb").open()
             notebook.start_run_all()
             self.running[chapter] = (context, notebook)
         except Exception as error:  # noqa: BLE001 - raised again in get()

@@ -4,7 +4,7 @@
 * every slider (found as ``.widget-slider`` in the rendered notebook): one key press moves it one
   step, the plot is redrawn, and the readout shows the value the kernel now holds;
 * a release notebook: an exercise typed into its cell passes its test cell, and nbgrader's
-  Validate button reports every other exercise as still failing.
+  Validate button shows the progress summary first, then every other exercise as still failing.
 
 Chapters come from ``course.assign.build.chapters()``, so a new chapter is tested without edits
 here.
@@ -339,6 +339,10 @@ def test_student_solves_an_exercise_and_validates(page, jupyter_lab, screenshots
              and not cell.metadata["nbgrader"].get("solution")]
     ours = release.cells[test_index].source.strip()
     assert "validation-failed" in outcome, f"Validate on a half-done notebook said {outcome!r}"
+    summary, failed = failed[0].splitlines(), failed[1:]  # course.validate: the summary first
+    assert summary[0].startswith(f"Progress in {chapter}"), summary
+    assert summary[-1].startswith(f"1 of {len(tests)} exercises pass, 0 failed, "
+                                  f"{len(tests) - 1} not attempted"), summary
     assert ours not in failed, "Validate lists the solved exercise's test as failing"
     assert sorted(failed) == sorted(t for t in tests if t != ours), (
         f"Validate should list the {len(tests) - 1} unsolved tests as failing:\n"

@@ -1,4 +1,10 @@
-"""Voilà serves a widget chapter as an app: outputs only, a slider that redraws its plot."""
+"""Voilà serves a widget chapter as an app: outputs only, a slider that redraws its plot.
+
+The same chapter's blank release notebook (no exercise solved) renders to its end: every cell is
+on the page, errors only where an unsolved exercise is needed, the sliders drawn.
+"""
+
+import time
 
 import nbformat
 import pytest
@@ -25,16 +31,37 @@ def widget_chapter() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def voila_app(tmp_path_factory):
+def _serve(tmp_path_factory, folder: str):
+    """(chapter, Voilà serving the widget chapter's notebook from ``folder``), stopped after."""
     chapter = widget_chapter()
     if chapter is None:
         pytest.skip("no chapter has an interact() slider to serve with Voilà")
-    server = voila_server(tmp_path_factory.mktemp("voila"),
-                          notebook_path(chapter, "solutions", ROOT)).start(ready=VOILA_READY)
+    server = voila_server(tmp_path_factory.mktemp(f"voila-{folder}"),
+                          notebook_path(chapter, folder, ROOT)).start(ready=VOILA_READY)
     yield chapter, server
     left = server.stop(rest_api=False)
     assert not left, f"kernels left running after Voilà stopped: {left}"
+
+
+@pytest.fixture(scope="module")
+def voila_app(tmp_path_factory):
+    yield from _serve(tmp_path_factory, "solutions")
+
+
+@pytest.fixture(scope="module")
+def voila_release(tmp_path_factory):
+    yield from _serve(tmp_path_factory, "release")
+
+
+def _goto(page, url: str) -> None:
+    try:
+        page.goto(url, timeout=VOILA_RENDER_S * 1000)
+    except Exception as error:  # noqa: BLE001 - playwright's TimeoutError, imported lazily
+        if "Timeout" not in type(error).__name__:
+            raise
+        # Seen once on a machine busy with other kernels: the app's kernel never started. Each
+        # GET starts a fresh kernel, so ask once more before calling the page broken.
+        page.goto(url, timeout=VOILA_RENDER_S * 1000)
 
 
 def test_voila_app_slider(page, voila_app, screenshots):
@@ -43,14 +70,7 @@ def test_voila_app_slider(page, voila_app, screenshots):
 
     chapter, server = voila_app
     page.set_default_timeout(60_000)
-    try:
-        page.goto(server.url(), timeout=VOILA_RENDER_S * 1000)
-    except Exception as error:  # noqa: BLE001 - playwright's TimeoutError, imported lazily
-        if "Timeout" not in type(error).__name__:
-            raise
-        # Seen once on a machine busy with other kernels: the app's kernel never started. Each
-        # GET starts a fresh kernel, so ask once more before calling the page broken.
-        page.goto(server.url(), timeout=VOILA_RENDER_S * 1000)
+    _goto(page, server.url())
     slider = page.locator(".widget-slider").first
     expect(slider).to_be_visible(timeout=VOILA_RENDER_S * 1000)
     interact = slider.locator("xpath=ancestor::div[contains(concat(' ', "
@@ -88,3 +108,52 @@ def test_voila_app_slider(page, voila_app, screenshots):
     assert moved > 0 if up else moved < 0, f"readout {old_readout} -> {readout.inner_text()}"
     assert page.locator(STDERR).count() == 0, "moving the slider produced error output"
     interact.screenshot(path=screenshots / f"voila-{chapter}-1-slider-moved.png")
+
+
+def test_voila_renders_a_blank_release_to_its_end(page, voila_release, screenshots):
+    """No exercise solved: every cell is rendered, errors only in the cells tagged to raise.
+
+    Voilà runs a cell that raises without the ``raises-exception`` tag as the end of the page
+    (it stopped at the first unsolved exercise before issue 17); it replaces each error by a
+    one-line notice (its tracebacks are off), so that notice is all a tagged cell may show.
+    """
+    from playwright.sync_api import expect
+
+    chapter, server = voila_release
+    release = nbformat.read(notebook_path(chapter, "release", ROOT), as_version=4)
+    solution = nbformat.read(notebook_path(chapter, "solutions", ROOT), as_version=4)
+    page.set_default_timeout(60_000)
+    started = time.monotonic()
+    _goto(page, server.url())
+    expect(page.locator("div[cell-index]")).to_have_count(len(release.cells))
+    seconds = time.monotonic() - started
+    expect(page.locator(".widget-slider").first).to_be_visible(timeout=VOILA_RENDER_S * 1000)
+    page.locator("div[cell-index]").last.scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / f"voila-{chapter}-release-end.png")
+    page.locator(".widget-interact").first.screenshot(
+        path=screenshots / f"voila-{chapter}-release-slider.png")
+    tagged = next(n for n, cell in enumerate(release.cells)
+                  if "raises-exception" in cell.metadata.get("tags", []))
+    page.locator(f'div[cell-index="{tagged + 1}"]').screenshot(
+        path=screenshots / f"voila-{chapter}-release-unsolved-cell{tagged}.png")
+    problems = []
+    for index, (cell, solved) in enumerate(zip(release.cells, solution.cells, strict=True)):
+        if cell.cell_type != "code":
+            continue
+        shown = page.locator(f'div[cell-index="{index + 1}"]')
+        errors = shown.locator(STDERR).count()
+        if "raises-exception" in cell.metadata.get("tags", []):
+            if errors != 1:  # each needs an exercise that is not solved yet
+                problems.append(f"cell {index} shows {errors} error outputs, not one")
+        elif errors:
+            problems.append(f"cell {index} shows an error: "
+                            f"{shown.locator(STDERR).first.inner_text()[:300]}")
+        elif solved.outputs and not shown.locator(".jp-OutputArea-output").count():
+            problems.append(f"cell {index} shows no output (the solution shows "
+                            f"{len(solved.outputs)})")
+    for number, slider in enumerate(page.locator(".widget-interact").all()):
+        plot = slider.locator(".widget-output img")
+        if not (plot.count() and plot.first.evaluate("(i) => i.complete && i.naturalWidth > 0")):
+            problems.append(f"interactive widget {number} shows no plot")
+    assert not problems, f"Voilà on the blank {chapter}:\n" + "\n".join(problems)
+    assert seconds < VOILA_RENDER_S, f"Voilà took {seconds:.0f} s to render the blank {chapter}"
