@@ -9,12 +9,17 @@ it into my-work/) and run with Run > Run All Cells before any exercise is solved
 * each test cell, and each demo cell that needs an exercise, says in one line that the exercise
   is not solved yet (at most 3 lines: no traceback).
 
+On the same pages, each slider (``.widget-slider``) moved one step by keyboard redraws its plot
+and its readout shows the value the kernel now holds; ch04's preset buttons land exactly on their
+value. (One Run All per chapter: the solutions' outputs are checked by nbval.)
+
 In ch01 a wrong answer typed into the first exercise gets its ✗ hint in at most 3 lines, and the
 progress table (the last cell) lists that exercise as failed. Screenshots of ch01, ch04, ch06 and
 of the failing check go to test-artifacts/screenshots/.
 """
 
 import json
+import math
 import re
 import shutil
 
@@ -23,7 +28,16 @@ import pytest
 
 from course.assign.build import chapters, notebook_path
 
-from .support import ROOT, SCREENSHOTS, ChapterRunner, LabNotebook
+from .support import (
+    ROOT,
+    SCREENSHOTS,
+    SLIDER_REPLOT_S,
+    ChapterRunner,
+    LabNotebook,
+    expected_step,
+    parse_readout,
+    slug,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -201,3 +215,120 @@ def test_a_wrong_answer_gets_a_short_hint_and_shows_in_the_progress_table(blank_
     assert rows.pop("dice_rolls") == "failed" and rows, table
     assert set(rows.values()) == {"not attempted"}, table
     assert "0 of " in table.splitlines()[-1], table
+
+
+# interact() clears its output and draws a new figure: a new <img> replaces the marked old one.
+_MARK_PLOT_JS = "(widget) => widget.querySelector('.widget-output img').dataset.old = 'yes'"
+_NEW_PLOT_JS = """(widget) => {
+  const image = widget.querySelector('.widget-output img');
+  return image !== null && !image.dataset.old && image.complete && image.naturalWidth > 0;
+}"""
+_INTERACT = ("xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '), "
+             "' widget-interact ')][1]")
+_CELL = ("xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '), "
+         "' jp-Cell ')][1]")
+
+
+def _cell_index(locator) -> int:
+    return locator.locator(_CELL).evaluate(
+        "(cell) => [...cell.parentElement.children].indexOf(cell)")
+
+
+def test_sliders(blank_chapter, screenshots):
+    """Each slider: one step by keyboard redraws its plot, readout == the kernel's new value."""
+    chapter, notebook = blank_chapter
+    sliders = notebook.panel.locator(".widget-slider")
+    source = notebook_path(chapter, "source", ROOT).read_text()
+    if "interact(" not in source:  # a chapter without a widget must not show a stray slider
+        assert sliders.count() == 0, f"{chapter} has no interact() cell but shows a slider"
+        return
+    assert sliders.count() > 0, f"{chapter} has an interact() cell but JupyterLab shows no slider"
+    for index in sorted({_cell_index(slider) for slider in sliders.all()}):
+        notebook.cell(index).screenshot(path=screenshots / f"{chapter}-cell{index}-0-defaults.png")
+    problems = []
+    for number, slider in enumerate(sliders.all(), start=1):
+        problems += _move_slider(notebook, slider, f"{chapter}-cell{_cell_index(slider)}-{number}",
+                                 screenshots)
+    assert not problems, f"{chapter}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("blank_chapter", [c for c in CHAPTERS if "init" in c], indirect=True)
+def test_preset_buttons_land_exactly_on_their_value(blank_chapter, screenshots):
+    """ch04's preset buttons: the slider shows the value the button names and the kernel holds it.
+
+    (The tanh gain 5/3 once showed 1.58: the browser's slider snapped it to its step grid.)
+    """
+    from playwright.sync_api import expect
+
+    from course.init_scale import NAMED_SCALES
+
+    chapter, notebook = blank_chapter
+    buttons = notebook.panel.locator(".widget-button", has_text=" = ")
+    assert buttons.count() == len(NAMED_SCALES)
+    presets = list(enumerate(NAMED_SCALES.items()))
+    now = [s["value"] for s in notebook.slider_state().values() if s["description"] == "scale"]
+    if now and math.isclose(now[0], presets[0][1][1]):  # a click must change the value
+        presets = presets[1:] + presets[:1]
+    for number, (name, value) in presets:
+        button = buttons.nth(number)
+        label = button.inner_text().strip()
+        assert label == f"{name} = {value:.3g}"
+        cell = button.locator(_CELL)
+        slider = cell.locator(".widget-slider", has_text="scale")
+        interact = slider.locator(_INTERACT)
+        interact.evaluate(_MARK_PLOT_JS)
+        button.click()
+        shown = re.escape(f"{value:.3g}")  # the browser's ".3g" keeps zeros: 1 is "1.00"
+        expect(slider.locator(".widget-readout")).to_have_text(re.compile(rf"^{shown}(\.0+)?$"))
+        notebook.page.wait_for_function(_NEW_PLOT_JS, arg=interact.element_handle(),
+                                        timeout=SLIDER_REPLOT_S * 1000)
+        held = [s["value"] for s in notebook.slider_state().values() if s["description"] == "scale"]
+        assert len(held) == 1 and math.isclose(held[0], value, rel_tol=1e-12), (label, held)
+        cell.screenshot(path=screenshots / f"{chapter}-preset-{slug(name)}.png")
+
+
+def _move_slider(notebook: LabNotebook, slider, name: str, screenshots) -> list[str]:
+    """Move one slider one step with the keyboard; return what went wrong."""
+    from playwright.sync_api import expect
+
+    label = slider.locator(".widget-label").inner_text().strip()
+    readout = slider.locator(".widget-readout")
+    handle = slider.locator(".noUi-handle")
+    interact = slider.locator(_INTERACT)
+    plot = interact.locator(".widget-output img").first
+    old_readout, old_src = readout.inner_text(), plot.get_attribute("src")
+    direction = -1 if handle.get_attribute("aria-valuenow") == handle.get_attribute(
+        "aria-valuemax") else 1
+    before = notebook.slider_state()
+
+    interact.evaluate(_MARK_PLOT_JS)
+    handle.focus()
+    notebook.page.keyboard.press("ArrowRight" if direction > 0 else "ArrowLeft")  # one step
+    notebook.page.wait_for_function(_NEW_PLOT_JS, arg=interact.element_handle(),
+                                    timeout=SLIDER_REPLOT_S * 1000)
+    expect(readout).not_to_have_text(old_readout)
+    after = notebook.slider_state()
+    new_readout = readout.inner_text()
+    new_src = interact.locator(".widget-output img").first.get_attribute("src")
+    slider.locator(_CELL).screenshot(path=screenshots / f"{name}-{slug(label)}.png")
+
+    what = f"slider {label!r} ({old_readout} -> {new_readout})"
+    problems = []
+    if new_src == old_src:
+        problems.append(f"{what}: the plot was redrawn identical, a student sees nothing change")
+    moved = [key for key, state in after.items()
+             if key in before and state["value"] != before[key]["value"]]
+    if len(moved) != 1:
+        return [*problems, f"{what}: one key press changed {len(moved)} kernel slider values"]
+    state, old = after[moved[0]], before[moved[0]]
+    step = expected_step(old, direction)
+    shown, half_digit = parse_readout(new_readout)
+    if state["description"] != label:
+        problems.append(f"{what}: the kernel moved slider {state['description']!r} instead")
+    if not math.isclose(state["value"], step, rel_tol=1e-6, abs_tol=1e-12):
+        problems.append(f"{what}: kernel value {old['value']!r} -> {state['value']!r}, "
+                        f"not one step ({step!r})")
+    if abs(shown - state["value"]) > half_digit * 1.001 + 1e-12:
+        problems.append(f"{what}: the readout shows {new_readout!r}, the kernel holds "
+                        f"{state['value']!r}")
+    return problems

@@ -1,22 +1,16 @@
 """JupyterLab in a real Chromium, used the way a student uses it.
 
-* every chapter's solution notebook: Run All from clean outputs, no error output, every plot drawn;
-* every slider (found as ``.widget-slider`` in the rendered notebook): one key press moves it one
-  step, the plot is redrawn, and the readout shows the value the kernel now holds;
 * a release notebook: an exercise typed into its cell passes its test cell, and nbgrader's
   Validate button shows the progress summary first, then every other exercise as still failing.
 
-Chapters come from ``course.assign.build.chapters()``, so a new chapter is tested without edits
-here.
-Screenshots of every widget cell go to test-artifacts/screenshots/.
+The chapters' Run All, sliders and presets are tested on the blank notebooks a student starts
+from (test_blank_release.py): one Run All per chapter in the browser; the executed solutions are
+checked cell by cell by nbval.
 """
 
 import json
-import math
-import re
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -28,14 +22,8 @@ from .support import (
     CELL_RUN_S,
     NOTEBOOK_OPEN_S,
     ROOT,
-    SCREENSHOTS,
-    SLIDER_REPLOT_S,
     VALIDATE_S,
-    ChapterRunner,
     LabNotebook,
-    expected_step,
-    parse_readout,
-    slug,
 )
 
 pytestmark = pytest.mark.browser
@@ -43,198 +31,6 @@ pytestmark = pytest.mark.browser
 CHAPTERS = chapters(ROOT)
 STUB = ["# YOUR CODE HERE", "raise NotImplementedError()"]
 PASS_MESSAGE = "all visible checks passed"
-CHAPTERS_AT_ONCE = 3  # solution notebooks running at the same time (each in its own page)
-
-
-@dataclass
-class RanChapter:
-    chapter: str
-    notebook: LabNotebook
-    stored: nbformat.NotebookNode  # the executed solution as built, outputs included
-    seconds: float
-
-
-@pytest.fixture(scope="module")
-def chapter_runner(request, browser, jupyter_lab):
-    """Runs the chapters the selected tests need, in test order, a few at a time."""
-    order = []
-    for item in request.session.items:
-        chapter = getattr(item, "callspec", None) and item.callspec.params.get("ran_chapter")
-        if chapter and chapter not in order:
-            order.append(chapter)
-    runner = ChapterRunner(browser, jupyter_lab, order, ahead=CHAPTERS_AT_ONCE)
-    yield runner
-    runner.close()
-    if runner.seconds:  # Run All times, with CHAPTERS_AT_ONCE notebooks sharing the machine
-        SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
-        (SCREENSHOTS.parent / "browser-run-all-seconds.json").write_text(
-            json.dumps(runner.seconds, indent=1) + "\n")
-
-
-@pytest.fixture(scope="module", params=CHAPTERS)
-def ran_chapter(request, chapter_runner, jupyter_lab):
-    """A chapter's solution notebook open in JupyterLab after Edit > Clear Outputs, Run All."""
-    chapter = request.param
-    try:
-        notebook, seconds = chapter_runner.get(chapter)
-        stored = nbformat.read(jupyter_lab.cwd / notebook.path, as_version=4)
-        yield RanChapter(chapter, notebook, stored, seconds)
-    finally:
-        chapter_runner.release(chapter)
-
-
-def _stored_images(cell) -> int:
-    return sum(1 for output in cell.get("outputs", [])
-               if {"image/png", "image/jpeg", "image/svg+xml"} & set(output.get("data", {})))
-
-
-def _stored_errors(cell) -> int:
-    return sum(1 for output in cell.get("outputs", []) if output.output_type == "error"
-               or (output.output_type == "stream" and output.name == "stderr"))
-
-
-def test_chapter_runs_clean(ran_chapter):
-    """Run All finishes; no cell shows an error; every plot (stored or interactive) is drawn."""
-    shown = ran_chapter.notebook.cells()
-    stored = ran_chapter.stored.cells
-    assert len(shown) == len(stored), "JupyterLab shows a different number of cells"
-    problems = []
-    for cell, view in zip(stored, shown, strict=True):
-        where = f"cell {view['index']}"
-        if cell.cell_type != "code":
-            continue
-        if not re.fullmatch(r"\[\d+\]:", view["prompt"]):
-            problems.append(f"{where} did not run (prompt {view['prompt']!r})")
-        if view["stderr"] and not _stored_errors(cell):
-            problems.append(f"{where} shows error output:\n{view['stderr'][0][:1500]}")
-        drawn = [image for image in view["images"] if image["complete"] and image["width"] > 0]
-        if len(drawn) < _stored_images(cell):
-            problems.append(f"{where} draws {len(drawn)} of its {_stored_images(cell)} plots")
-        if len(drawn) < len(view["images"]):
-            problems.append(f"{where} has an image that did not load")
-        for number, plots in enumerate(view["interacts"]):
-            if not plots:
-                problems.append(f"{where}: interactive widget {number} shows no plot")
-        if "Error displaying widget" in view["text"]:
-            problems.append(f"{where}: a widget failed to display: {view['text'][:300]}")
-    assert not problems, f"{ran_chapter.chapter}:\n" + "\n".join(problems)
-
-
-# interact() clears its output and draws a new figure: a new <img> replaces the marked old one.
-_MARK_PLOT_JS = "(widget) => widget.querySelector('.widget-output img').dataset.old = 'yes'"
-_NEW_PLOT_JS = """(widget) => {
-  const image = widget.querySelector('.widget-output img');
-  return image !== null && !image.dataset.old && image.complete && image.naturalWidth > 0;
-}"""
-_INTERACT = ("xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '), "
-             "' widget-interact ')][1]")
-_CELL = ("xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '), "
-         "' jp-Cell ')][1]")
-
-
-def _cell_index(locator) -> int:
-    return locator.locator(_CELL).evaluate(
-        "(cell) => [...cell.parentElement.children].indexOf(cell)")
-
-
-def test_sliders(ran_chapter, screenshots):
-    """Each slider: one step by keyboard redraws its plot, readout == the kernel's new value."""
-    notebook, chapter = ran_chapter.notebook, ran_chapter.chapter
-    sliders = notebook.panel.locator(".widget-slider")
-    source = notebook_path(chapter, "source", ROOT).read_text()
-    if "interact(" not in source:  # a chapter without a widget must not show a stray slider
-        assert sliders.count() == 0, f"{chapter} has no interact() cell but shows a slider"
-        return
-    assert sliders.count() > 0, f"{chapter} has an interact() cell but JupyterLab shows no slider"
-    for index in sorted({_cell_index(slider) for slider in sliders.all()}):
-        notebook.cell(index).screenshot(path=screenshots / f"{chapter}-cell{index}-0-defaults.png")
-    problems = []
-    for number, slider in enumerate(sliders.all(), start=1):
-        problems += _move_slider(notebook, slider, f"{chapter}-cell{_cell_index(slider)}-{number}",
-                                 screenshots)
-    assert not problems, f"{chapter}:\n" + "\n".join(problems)
-
-
-@pytest.mark.parametrize("ran_chapter", [c for c in CHAPTERS if "init" in c], indirect=True)
-def test_preset_buttons_land_exactly_on_their_value(ran_chapter, screenshots):
-    """ch04's preset buttons: the slider shows the value the button names and the kernel holds it.
-
-    (The tanh gain 5/3 once showed 1.58: the browser's slider snapped it to its step grid.)
-    """
-    from playwright.sync_api import expect
-
-    from course.init_scale import NAMED_SCALES
-
-    notebook = ran_chapter.notebook
-    buttons = notebook.panel.locator(".widget-button", has_text=" = ")
-    assert buttons.count() == len(NAMED_SCALES)
-    presets = list(enumerate(NAMED_SCALES.items()))
-    now = [s["value"] for s in notebook.slider_state().values() if s["description"] == "scale"]
-    if now and math.isclose(now[0], presets[0][1][1]):  # a click must change the value
-        presets = presets[1:] + presets[:1]
-    for number, (name, value) in presets:
-        button = buttons.nth(number)
-        label = button.inner_text().strip()
-        assert label == f"{name} = {value:.3g}"
-        cell = button.locator(_CELL)
-        slider = cell.locator(".widget-slider", has_text="scale")
-        interact = slider.locator(_INTERACT)
-        interact.evaluate(_MARK_PLOT_JS)
-        button.click()
-        shown = re.escape(f"{value:.3g}")  # the browser's ".3g" keeps zeros: 1 is "1.00"
-        expect(slider.locator(".widget-readout")).to_have_text(re.compile(rf"^{shown}(\.0+)?$"))
-        notebook.page.wait_for_function(_NEW_PLOT_JS, arg=interact.element_handle(),
-                                        timeout=SLIDER_REPLOT_S * 1000)
-        held = [s["value"] for s in notebook.slider_state().values() if s["description"] == "scale"]
-        assert len(held) == 1 and math.isclose(held[0], value, rel_tol=1e-12), (label, held)
-        cell.screenshot(path=screenshots / f"{ran_chapter.chapter}-preset-{slug(name)}.png")
-
-
-def _move_slider(notebook: LabNotebook, slider, name: str, screenshots) -> list[str]:
-    """Move one slider one step with the keyboard; return what went wrong."""
-    from playwright.sync_api import expect
-
-    label = slider.locator(".widget-label").inner_text().strip()
-    readout = slider.locator(".widget-readout")
-    handle = slider.locator(".noUi-handle")
-    interact = slider.locator(_INTERACT)
-    plot = interact.locator(".widget-output img").first
-    old_readout, old_src = readout.inner_text(), plot.get_attribute("src")
-    direction = -1 if handle.get_attribute("aria-valuenow") == handle.get_attribute(
-        "aria-valuemax") else 1
-    before = notebook.slider_state()
-
-    interact.evaluate(_MARK_PLOT_JS)
-    handle.focus()
-    notebook.page.keyboard.press("ArrowRight" if direction > 0 else "ArrowLeft")  # one step
-    notebook.page.wait_for_function(_NEW_PLOT_JS, arg=interact.element_handle(),
-                                    timeout=SLIDER_REPLOT_S * 1000)
-    expect(readout).not_to_have_text(old_readout)
-    after = notebook.slider_state()
-    new_readout = readout.inner_text()
-    new_src = interact.locator(".widget-output img").first.get_attribute("src")
-    slider.locator(_CELL).screenshot(path=screenshots / f"{name}-{slug(label)}.png")
-
-    what = f"slider {label!r} ({old_readout} -> {new_readout})"
-    problems = []
-    if new_src == old_src:
-        problems.append(f"{what}: the plot was redrawn identical, a student sees nothing change")
-    moved = [key for key, state in after.items()
-             if key in before and state["value"] != before[key]["value"]]
-    if len(moved) != 1:
-        return [*problems, f"{what}: one key press changed {len(moved)} kernel slider values"]
-    state, old = after[moved[0]], before[moved[0]]
-    step = expected_step(old, direction)
-    shown, half_digit = parse_readout(new_readout)
-    if state["description"] != label:
-        problems.append(f"{what}: the kernel moved slider {state['description']!r} instead")
-    if not math.isclose(state["value"], step, rel_tol=1e-6, abs_tol=1e-12):
-        problems.append(f"{what}: kernel value {old['value']!r} -> {state['value']!r}, "
-                        f"not one step ({step!r})")
-    if abs(shown - state["value"]) > half_digit * 1.001 + 1e-12:
-        problems.append(f"{what}: the readout shows {new_readout!r}, the kernel holds "
-                        f"{state['value']!r}")
-    return problems
 
 
 def _first_exercise(chapter: str, served: Path):
