@@ -59,3 +59,16 @@ def test_course_check_reports_reference_problems(tmp_path):
     root, _ = converted(tmp_path)
     assert any(p.startswith("course/exercises/references/ch99_tiny.json: missing")
                for p in check_chapter("ch99_tiny", root))
+
+
+def test_a_spec_package_counts_every_module_it_holds(tmp_path):
+    root, nb = converted(tmp_path)
+    package = root / "course" / "exercises" / "ch99_tiny"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("EXERCISES = ()\n")
+    (package / "section.py").write_text("# one section\n")
+    assert recorded.spec_files("ch99_tiny", root) == [package / "__init__.py",
+                                                      package / "section.py"]
+    before = recorded.fingerprint(nb, "ch99_tiny", root)
+    (package / "section.py").write_text("# an edited section needs new references\n")
+    assert recorded.fingerprint(nb, "ch99_tiny", root) != before
