@@ -19,6 +19,7 @@ CHAPTERS = (  # the chapters whose exercises use the checker, one per line
     "ch01_tensors",
     "ch02_autograd",
     "ch05_losses",
+    "ch06_optimizers",
 )
 
 
