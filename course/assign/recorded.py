@@ -48,10 +48,10 @@ def fingerprint(source_nb, chapter: str, root: Path) -> str:
 
 
 def spec_files(chapter: str, root: Path) -> list[Path]:
-    """The chapter's spec module, or every module of its spec package, in a fixed order."""
+    """The chapter's spec module, or every module of its spec package (sorted); may be empty."""
     module = root / "course" / "exercises" / f"{chapter}.py"
     package = root / "course" / "exercises" / chapter
-    return [module] if module.exists() else sorted(package.glob("*.py"))
+    return [module] if module.exists() else sorted(package.rglob("*.py"))
 
 
 def install(recorded: Path, chapter: str, source_nb, root: Path) -> Path | None:
@@ -83,5 +83,5 @@ def problems(chapter: str, source_nb, root: Path) -> list[str]:
         return [f"{label}: not valid JSON; {rebuild}"]
     if recorded != fingerprint(source_nb, chapter, root):
         return [f"{label}: out of date with the solution, the test cells or "
-                f"course/exercises/{chapter}; {rebuild}"]
+                f"course/exercises/{chapter}.py; {rebuild}"]
     return []

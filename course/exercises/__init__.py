@@ -15,8 +15,13 @@ import importlib
 
 from course.exercises.unconverted import EXERCISES as UNCONVERTED
 
-# the chapters whose exercises use the checker
-CHAPTERS = ("ch01_tensors", "ch02_autograd", "ch07_regularization")
+CHAPTERS = (  # the chapters whose exercises use the checker, one per line
+    "ch01_tensors",
+    "ch02_autograd",
+    "ch05_losses",
+    "ch06_optimizers",
+    "ch07_regularization",
+)
 
 
 def specs(chapter: str) -> list:
