@@ -46,7 +46,7 @@ def within(name: str, packages) -> bool:
 STUDENT_HELPERS = sorted(p for p in PACKAGE.glob("*.py") if p.stem not in ENTRY)
 HELPER_NAMES = tuple(module_name(p) for p in STUDENT_HELPERS)
 STUDENT_SIDE = STUDENT_HELPERS + sorted(p for room in STUDENT_ROOMS
-                                        for p in (PACKAGE / room).glob("*.py"))
+                                        for p in (PACKAGE / room).rglob("*.py"))
 CHECKER = tuple(f"course.{room}" for room in STUDENT_ROOMS)
 
 

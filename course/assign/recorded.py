@@ -34,7 +34,8 @@ def _visible_part(source: str) -> str:
 
 
 def fingerprint(source_nb, chapter: str, root: Path) -> str:
-    """sha256 of the solution cells, the visible test code and the chapter's spec module."""
+    """sha256 of the solution cells, the visible test code and the chapter's spec module (or
+    the modules of its spec package)."""
     digest = hashlib.sha256()
     for cell in source_nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -42,9 +43,17 @@ def fingerprint(source_nb, chapter: str, root: Path) -> str:
             digest.update(cell.source.encode())
         elif meta.get("grade") and cell.cell_type == "code":
             digest.update(_visible_part(cell.source).encode())
-    spec = root / "course" / "exercises" / f"{chapter}.py"
-    digest.update(spec.read_bytes() if spec.exists() else b"")
+    for spec in spec_files(chapter, root):
+        digest.update(spec.read_bytes())
     return digest.hexdigest()
+
+
+def spec_files(chapter: str, root: Path) -> list[Path]:
+    """The chapter's spec module, or every module of its spec package (sorted); may be empty."""
+    module = root / "course" / "exercises" / f"{chapter}.py"
+    if module.exists():
+        return [module]
+    return sorted((root / "course" / "exercises" / chapter).glob("*.py"))
 
 
 def install(recorded: Path, chapter: str, source_nb, root: Path) -> Path | None:

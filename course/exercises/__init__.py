@@ -15,7 +15,8 @@ import importlib
 
 from course.exercises.unconverted import EXERCISES as UNCONVERTED
 
-CHAPTERS = ("ch01_tensors", "ch02_autograd")  # the chapters whose exercises use the checker
+CHAPTERS = ("ch01_tensors", "ch02_autograd",
+            "ch03_activations")  # the chapters whose exercises use the checker
 
 
 def specs(chapter: str) -> list:

@@ -19,19 +19,6 @@ class Listed(NamedTuple):
 
 
 _BY_CHAPTER = {  # (name, points, test cell grade_id) in notebook order: Exercise 1, 2, ...
-    "ch03_activations": [
-        ("collapse_linear", 2, "test_collapse_linear"),
-        ("sigmoid", 1, "test_sigmoid"),
-        ("tanh", 2, "test_tanh"),
-        ("leaky_relu", 1, "test_leaky_relu"),
-        ("softmax", 3, "test_softmax"),
-        ("two_class_probability", 1, "test_two_class_probability"),
-        ("sigmoid_derivative", 1, "test_sigmoid_derivative"),
-        ("saturated_share", 2, "test_saturated_share"),
-        ("gradient_through_stack", 2, "test_gradient_through_stack"),
-        ("dead_unit_share", 2, "test_dead_unit_share"),
-        ("build_mlp", 3, "test_build_mlp"),
-    ],
     "ch04_init_and_networks": [
         ("linear_forward", 2, "test_linear_forward"),
         ("TwoLayerNet", 3, "test_two_layer_net"),

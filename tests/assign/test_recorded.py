@@ -59,3 +59,16 @@ def test_course_check_reports_reference_problems(tmp_path):
     root, _ = converted(tmp_path)
     assert any(p.startswith("course/exercises/references/ch99_tiny.json: missing")
                for p in check_chapter("ch99_tiny", root))
+
+
+def test_a_spec_package_is_fingerprinted_by_every_module_in_it(tmp_path):
+    root, nb = converted(tmp_path)
+    (root / "course" / "exercises" / "ch99_tiny.py").unlink(missing_ok=True)
+    package = root / "course" / "exercises" / "ch99_tiny"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("EXERCISES = ()\n")
+    (package / "part.py").write_text("# one section's specs\n")
+    assert recorded.spec_files("ch99_tiny", root) == [package / "__init__.py", package / "part.py"]
+    before = recorded.fingerprint(nb, "ch99_tiny", root)
+    (package / "part.py").write_text("# an edited section needs new references\n")
+    assert recorded.fingerprint(nb, "ch99_tiny", root) != before
