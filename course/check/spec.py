@@ -74,6 +74,7 @@ class Exercise:
         describe: a short text for a case's arguments in messages; default from ``params``.
         visible_seed: the seed of the visible cases.
         number: its number in the chapter (Exercise 3), set by ``numbered``.
+        test_cell: the grade_id of its test cell when it is not ``test_<name>``.
     """
 
     name: str
@@ -87,6 +88,7 @@ class Exercise:
     describe: Callable[[Case], str] | None = None
     visible_seed: int = 0
     number: int = 0
+    test_cell: str = ""
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -96,7 +98,7 @@ class Exercise:
     @property
     def grade_id(self) -> str:
         """The nbgrader grade_id of the exercise's test cell."""
-        return f"test_{self.name}"
+        return self.test_cell or f"test_{self.name}"
 
 
 def numbered(*exercises: Exercise) -> tuple[Exercise, ...]:

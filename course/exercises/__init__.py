@@ -15,8 +15,8 @@ import importlib
 
 from course.exercises.unconverted import EXERCISES as UNCONVERTED
 
-CHAPTERS = ("ch01_tensors", "ch02_autograd",
-            "ch03_activations")  # the chapters whose exercises use the checker
+# the chapters whose exercises use the checker
+CHAPTERS = ("ch01_tensors", "ch02_autograd", "ch03_activations", "ch04_init_and_networks")
 
 
 def specs(chapter: str) -> list:

@@ -19,21 +19,6 @@ class Listed(NamedTuple):
 
 
 _BY_CHAPTER = {  # (name, points, test cell grade_id) in notebook order: Exercise 1, 2, ...
-    "ch04_init_and_networks": [
-        ("linear_forward", 2, "test_linear_forward"),
-        ("TwoLayerNet", 3, "test_two_layer_net"),
-        ("make_mlp", 2, "test_make_mlp"),
-        ("count_mlp_parameters", 1, "test_count_parameters"),
-        ("make_identity_mlp", 1, "test_identity_mlp"),
-        ("xavier_uniform_bound", 2, "test_xavier_uniform_bound"),
-        ("kaiming_normal_std", 2, "test_kaiming_normal_std"),
-        ("default_linear_weight_std", 2, "test_default_linear_std"),
-        ("kaiming_normal_from_scratch_", 2, "test_kaiming_from_scratch"),
-        ("init_for_relu", 2, "test_init_for_relu"),
-        ("TanhReluNet", 2, "test_tanh_relu_net"),
-        ("count_distinct_units", 2, "test_count_distinct_units"),
-        ("activation_stds", 3, "test_activation_stds"),
-    ],
     "ch05_losses": [
         ("mse_loss", 2, "test_mse_loss"),
         ("huber_loss", 2, "test_huber_loss"),
