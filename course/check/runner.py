@@ -5,6 +5,7 @@ failing case whose failure names the mistake, else the smallest failing case; th
 exception keeps its traceback (the course's frames hidden) with a note naming the input.
 """
 
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,9 +127,12 @@ def run_exercise(name: str, function, cases: str = "visible", seed: int | None =
         raise NotSolved(exercise)
     if report.status == "failed":
         if report.error is not None:
-            error = report.error
+            error, frames = report.error, _student_frames(report.error)
             error.add_note(f"✗ {report.line}")
-            raise error.with_traceback(_student_frames(error))
+            # shown from their code down: the test cell's frame would show its hidden lines
+            shown = "".join(traceback.format_exception(type(error), error, frames))
+            error._render_traceback_ = lambda: shown.rstrip("\n").splitlines()
+            raise error.with_traceback(frames)
         raise CheckFailure(report.line)
     if cases == "visible":
         print(passed_line(exercise, report.cases) + "\n", end="")  # one write: one output

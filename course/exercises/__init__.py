@@ -18,6 +18,8 @@ from course.exercises.unconverted import EXERCISES as UNCONVERTED
 CHAPTERS = (  # the chapters whose exercises use the checker, one per line
     "ch01_tensors",
     "ch02_autograd",
+    "ch03_activations",
+    "ch04_init_and_networks",
     "ch05_losses",
     "ch06_optimizers",
     "ch07_regularization",

@@ -59,6 +59,9 @@ def test_the_students_own_exception_keeps_their_traceback_and_names_the_input():
     frames = [entry.name for entry in raised.traceback]
     assert frames[-1] == "typo" and "check" not in frames and "probe" not in frames
     assert any(note.startswith("✗ dice_rolls(num_rolls=") for note in raised.value.__notes__)
+    shown = "\n".join(raised.value._render_traceback_())  # what IPython and nbgrader show
+    assert "typo" in shown and "✗ dice_rolls(num_rolls=" in shown
+    assert "checks.exercise(" not in shown  # the calling cell (hidden lines) is not shown
 
 
 def test_the_report_prefers_the_smallest_failure_that_names_the_mistake():
