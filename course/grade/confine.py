@@ -14,6 +14,7 @@ import json
 import os
 import resource
 import shutil
+import sys
 from pathlib import Path
 
 GRADER = Path("/run/course")  # what the grader binds in for the setup; unmounted before the kernel
@@ -24,6 +25,7 @@ WORK = HOME / "work"  # the kernel's working folder: a copy of the submission's 
 
 _CLONE_NEWNS, _CLONE_NEWPID, _CLONE_NEWIPC = 0x00020000, 0x20000000, 0x08000000
 _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 2, 4, 8, 0x4000, 1 << 18
+_MS_RDONLY, _MS_REMOUNT, _MS_BIND = 1, 32, 4096
 _MNT_DETACH = 2
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -38,6 +40,27 @@ def _mount(source: str, target: Path, fstype: str | None, flags: int, data: str 
     _check(_libc.mount(source.encode(), str(target).encode(),
                        fstype.encode() if fstype else None, flags,
                        data.encode() if data else None), f"mount {target}")
+
+
+def _under_tmp() -> list[Path]:
+    """The Python installation and the course package where they live under /tmp (a checkout
+    there, as some CI systems make): the kernel's own /tmp would hide them."""
+    package = Path(__file__).resolve().parents[2]
+    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent,
+             package / "course"}
+    return sorted(path for path in paths if Path("/tmp") in path.parents and path.is_dir())
+
+
+def _private_tmp(flags: int, size: int) -> None:
+    """A new size-limited /tmp, with the Python and the course bound back read-only if they
+    lived under the old one (through file descriptors opened before the mount)."""
+    kept = [(path, os.open(path, os.O_PATH)) for path in _under_tmp()]
+    _mount("tmpfs", Path("/tmp"), "tmpfs", flags, f"size={size},mode=1777")
+    for path, descriptor in kept:
+        path.mkdir(parents=True, exist_ok=True)
+        _mount(f"/proc/self/fd/{descriptor}", path, None, _MS_BIND | _MS_REC)
+        _mount("none", path, None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | flags)
+        os.close(descriptor)
 
 
 def enter_namespaces() -> int:
@@ -82,7 +105,7 @@ def prepare(settings: dict, inbox: Path | None, fresh_proc: bool) -> dict[str, s
     if fresh_proc:
         _mount("proc", Path("/proc"), "proc", flags | _MS_NOEXEC)
         _mount("mqueue", Path("/dev/mqueue"), "mqueue", flags | _MS_NOEXEC)
-    _mount("tmpfs", Path("/tmp"), "tmpfs", flags, f"size={settings['tmp_bytes']},mode=1777")
+    _private_tmp(flags, settings["tmp_bytes"])
     _mount("tmpfs", Path("/dev/shm"), "tmpfs", flags | _MS_NOEXEC,
            f"size={settings['shm_bytes']},mode=1777")
     _mount("tmpfs", HOME, "tmpfs", flags, f"size={settings['home_bytes']},mode=0755")

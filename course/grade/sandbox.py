@@ -113,8 +113,6 @@ def bwrap_command(argv: list[str], binds: list[tuple[Path, Path]],
     for name in ETC:
         if (Path("/etc") / name).exists():
             command += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
-    for path in _python_paths():
-        command += [*_with_parents(path, made), "--ro-bind", str(path), str(path)]
     command += ["--proc", "/proc", "--dev", "/dev", "--mqueue", "/dev/mqueue",
                 "--perms", "1777", "--size", str(limits["tmp_bytes"]), "--tmpfs", "/tmp",
                 "--perms", "1777", "--size", str(limits["shm_bytes"]), "--tmpfs", "/dev/shm",
@@ -122,6 +120,10 @@ def bwrap_command(argv: list[str], binds: list[tuple[Path, Path]],
                 str(HOME), "--perms", "0755", "--dir", str(IPC.parent), "--perms", "1777",
                 "--size", str(limits["ipc_bytes"]), "--tmpfs", str(IPC),
                 "--perms", "0700", "--tmpfs", str(GRADER)]
+    made |= {Path("/proc"), Path("/dev"), Path("/tmp"), HOME.parent, HOME, IPC.parent, IPC, GRADER}
+    # after the tmpfs mounts, so a Python or course under /tmp (a CI checkout) is not hidden
+    for path in _python_paths():
+        command += [*_with_parents(path, made), "--ro-bind", str(path), str(path)]
     for host, inside in binds:
         command += ["--ro-bind", str(host), str(inside)]
     for host, inside in writable:
