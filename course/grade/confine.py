@@ -17,7 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
-GRADER = Path("/run/course")  # what the grader binds in for the setup; unmounted before the kernel
+GRADER = Path("/run/course")  # what the grader binds in for the setup; covered before the kernel
 INBOX = GRADER / "inbox"  # the submission's folder, read-only
 IPC = Path("/run/ipc")  # the kernel's unix sockets: the grader's per-kernel folder
 HOME = Path("/home/student")
@@ -26,7 +26,6 @@ WORK = HOME / "work"  # the kernel's working folder: a copy of the submission's 
 _CLONE_NEWNS, _CLONE_NEWPID, _CLONE_NEWIPC = 0x00020000, 0x20000000, 0x08000000
 _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 2, 4, 8, 0x4000, 1 << 18
 _MS_RDONLY, _MS_REMOUNT, _MS_BIND = 1, 32, 4096
-_MNT_DETACH = 2
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -42,13 +41,29 @@ def _mount(source: str, target: Path, fstype: str | None, flags: int, data: str 
                        data.encode() if data else None), f"mount {target}")
 
 
+def python_paths() -> list[Path]:
+    """What the kernels' Python loads, outside the system's /usr: the Python installation, every
+    site-packages folder on ``sys.path`` (a ``.pth`` file or the user site may add some), the
+    course package (an editable install lives elsewhere) and the ``LD_LIBRARY_PATH`` folders (a
+    copied interpreter finds its libpython there); none inside another."""
+    package = Path(__file__).resolve().parents[1]
+    paths = [Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent,
+             package]
+    paths += [Path(entry) for entry in sys.path
+              if Path(entry).name in ("site-packages", "dist-packages")]
+    paths += [Path(entry) for entry in os.environ.get("LD_LIBRARY_PATH", "").split(os.pathsep)
+              if entry.startswith("/")]
+    unique: list[Path] = []
+    for path in (p for p in paths if p.is_dir()):
+        if not any(path == p or p in path.parents for p in unique):
+            unique = [p for p in unique if path not in p.parents] + [path]
+    return [p for p in unique if p != Path("/usr") and Path("/usr") not in p.parents]
+
+
 def _under_tmp() -> list[Path]:
-    """The Python installation and the course package where they live under /tmp (a checkout
-    there, as some CI systems make): the kernel's own /tmp would hide them."""
-    package = Path(__file__).resolve().parents[2]
-    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent,
-             package / "course"}
-    return sorted(path for path in paths if Path("/tmp") in path.parents and path.is_dir())
+    """The Python paths that live under /tmp (a checkout or a shared environment there, as some
+    CI systems and the JupyterHub test make): the kernel's own /tmp would hide them."""
+    return [path for path in python_paths() if Path("/tmp") in path.parents]
 
 
 def _private_tmp(flags: int, size: int) -> None:
@@ -122,7 +137,10 @@ def prepare(settings: dict, inbox: Path | None, fresh_proc: bool) -> dict[str, s
         for folder, _, files in os.walk(HOME):
             for name in [folder, *(os.path.join(folder, f) for f in files)]:
                 os.lchown(name, uid, gid)
-    _check(_libc.umount2(str(GRADER).encode(), _MNT_DETACH), "umount /run/course")
+    # covered, not unmounted: where the sandbox runs in a user namespace (a grader that is not
+    # root) the kernel's mount namespace has a less privileged owner, so the mounts it
+    # inherited are locked and umount fails (EINVAL); nor can the kernel lift the cover
+    _mount("tmpfs", GRADER, "tmpfs", flags | _MS_NOEXEC | _MS_RDONLY, "size=4k,mode=0555")
     _limits(settings)
     os.setsid()
     if uid is not None:

@@ -5,7 +5,8 @@
 namespace: kernels talk to the grader over unix sockets in ``/run/ipc``), no host socket folder
 (``/run``, ``/var``, ``/tmp`` of the host are not there), an environment cleared to ``ENV_KEEP``,
 and only these files, read-only: ``/usr`` and the ``/lib*`` folders, the few ``/etc`` files the
-dynamic loader and Python read, the Python installation and the course package. ``/tmp`` and
+dynamic loader and Python read, the Python installation with its site-packages and library
+folders, and the course package (``course.grade.confine.python_paths``). ``/tmp`` and
 ``/dev/shm`` are small private tmpfs. The server keeps ``CAPABILITIES`` to give each kernel its own
 namespaces, scratch space, cgroup and unprivileged uid (``course.grade.confine``); the kernel has
 none of them.
@@ -14,16 +15,17 @@ none of them.
 import json
 import os
 import shutil
+import site
 import subprocess
 import sys
 from pathlib import Path
 
-from course.grade.confine import GRADER, HOME, INBOX, IPC
+from course.grade.confine import GRADER, HOME, INBOX, IPC, python_paths
 
 CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_FOWNER",
                 "CAP_DAC_OVERRIDE", "CAP_KILL")
 ENV_KEEP = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "ATEN_CPU_CAPABILITY", "LANG", "LC_ALL", "TZ",
-            "PYTHONHASHSEED", "NBGRADER_EXECUTION", "MPLBACKEND")
+            "PYTHONHASHSEED", "NBGRADER_EXECUTION", "MPLBACKEND", "LD_LIBRARY_PATH")
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "mime.types")
 LIMITS = {"memory_bytes": 2 << 30, "tasks": 256, "tmp_bytes": 256 << 20, "shm_bytes": 128 << 20,
           "home_bytes": 256 << 20, "ipc_bytes": 1 << 20}
@@ -56,24 +58,10 @@ def kernel_settings(cgroup_procs: list[Path]) -> dict:
     env = {name: os.environ[name] for name in ENV_KEEP if name in os.environ}
     env.update(PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin", USER="student",
                LOGNAME="student", LANG=env.get("LANG", "C.UTF-8"))
+    if site.ENABLE_USER_SITE and site.getusersitepackages() in sys.path:  # inside, HOME differs
+        env["PYTHONUSERBASE"] = site.getuserbase()
     return {**limits(), "uid": uid, "gid": uid, "env": env,
             "cgroup_procs": [str(GRADER / f"cgroup-{i}") for i in range(len(cgroup_procs))]}
-
-
-def _python_paths() -> list[Path]:
-    """The Python installation and the course package (an editable install lives elsewhere)."""
-    package = Path(__file__).resolve().parents[1]
-    paths = [Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent,
-             package]
-    unique: list[Path] = []
-    for path in paths:
-        if path.exists() and not any(path == p or p in path.parents for p in unique):
-            unique = [p for p in unique if path not in p.parents] + [path]
-    return [p for p in unique if not _system(p)]
-
-
-def _system(path: Path) -> bool:
-    return path == Path("/usr") or Path("/usr") in path.parents
 
 
 def _with_parents(target: Path, made: set[Path]) -> list[str]:
@@ -122,7 +110,7 @@ def bwrap_command(argv: list[str], binds: list[tuple[Path, Path]],
                 "--perms", "0700", "--tmpfs", str(GRADER)]
     made |= {Path("/proc"), Path("/dev"), Path("/tmp"), HOME.parent, HOME, IPC.parent, IPC, GRADER}
     # after the tmpfs mounts, so a Python or course under /tmp (a CI checkout) is not hidden
-    for path in _python_paths():
+    for path in python_paths():
         command += [*_with_parents(path, made), "--ro-bind", str(path), str(path)]
     for host, inside in binds:
         command += ["--ro-bind", str(host), str(inside)]

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -127,6 +128,8 @@ def _fork_confined(request: dict, server: socket.socket, settings: dict,
             request = dict(request, connection=confine.kernel_connection(request["connection"]))
             env = confine.prepare(settings, confine.INBOX, fresh_proc=True)
             _become_kernel(request, server, env, preload)
+        except BaseException:  # noqa: BLE001 - seen with COURSE_ZYGOTE_DEBUG=1 (server's stderr)
+            traceback.print_exc()
         finally:
             os._exit(1)
     os.close(writable)
