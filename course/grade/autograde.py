@@ -98,7 +98,8 @@ class GuardedExecute(ShortPolls, Execute):
 
     A cell that kills the kernel (``os._exit``, a segfault, running out of memory) gets an error
     output; the cells before it keep their outputs (and so their scores), the cells after it are
-    marked as not run. Once the notebook's budget is spent, the remaining cells are marked too.
+    marked as not run. Once the notebook's budget is spent, the remaining cells are marked too;
+    it counts from the end of the grader's own first cell (the kernel's start is not theirs).
     Replies are polled in short steps (``course.grade.polling``), so a missed wake-up costs no
     timeout. Output is capped while a cell runs (``live_output_bytes``): a flood is dropped as it
     arrives instead of growing the grader until the OOM killer takes it; errors and results are
@@ -130,13 +131,14 @@ class GuardedExecute(ShortPolls, Execute):
             cell.outputs = [_error("KernelDied", f"{GRADER_PREFIX}not run: the kernel died in "
                                                  f"cell {self._dead_at}")]
             return cell, resources
+        guard = cell.get("id") == GUARD_CELL_ID
         remaining = self.notebook_timeout - (time.monotonic() - self._started)
-        if remaining <= 0:
+        if remaining <= 0 and not guard:
             cell.outputs = [_error("NotebookTimeout", f"{GRADER_PREFIX}not run: the notebook "
                                    f"used its {self.notebook_timeout} s time limit")]
             return cell, resources
         self._cell_chars, self._dropped = 0, 0
-        if cell.get("id") == GUARD_CELL_ID:
+        if guard:
             self.timeout = self.startup_timeout
         else:
             self.timeout = max(1, min(self._cell_timeout, math.ceil(remaining)))
@@ -147,6 +149,9 @@ class GuardedExecute(ShortPolls, Execute):
             cell.outputs.append(_error("KernelDied", f"{GRADER_PREFIX}the kernel died while "
                                        "running this cell (exit, crash or out of memory)"))
             return cell, resources
+        finally:  # the student's budget starts after the kernel's start and the grader's own
+            if guard:  # cell: a new fork server's imports on a busy machine are not theirs
+                self._started = time.monotonic()
 
     def setup_kernel(self, **kwargs):
         return _tolerant(super().setup_kernel(**kwargs))

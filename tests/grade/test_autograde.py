@@ -68,3 +68,16 @@ def test_a_flood_is_dropped_while_the_cell_runs_and_its_error_is_kept(tmp_path):
     assert "output trimmed while the cell ran" in nb.cells[0].outputs[-2].text
     assert nb.cells[0].outputs[-1].ename == "AssertionError"
     assert nb.cells[1].outputs[0].text == "next\n", "the next cell starts with a fresh budget"
+
+
+def test_the_notebook_budget_starts_after_the_kernel_and_the_graders_own_cell(tmp_path):
+    """A slow kernel start or guard cell (a new fork server importing torch on a busy machine)
+    left the first students of a worker no time: every cell 'not run'."""
+    from course.grade.autograde import GuardedExecute
+
+    guard = new_code_cell("import time\ntime.sleep(3)")
+    guard.id = GUARD_CELL_ID
+    nb = nbformat.v4.new_notebook(cells=[guard, new_code_cell("print('student')")])
+    GuardedExecute(timeout=60, notebook_timeout=2).preprocess(
+        nb, {"metadata": {"path": str(tmp_path)}})
+    assert nb.cells[0].outputs == [] and nb.cells[1].outputs[0].text == "student\n"
