@@ -71,17 +71,44 @@ class StripGuard(NbGraderPreprocessor):
         return nb, resources
 
 
+def _size(value) -> int:
+    """Characters in the strings of a message's content (its bulk: text, data, tracebacks)."""
+    if isinstance(value, str | bytes):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(_size(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return sum(_size(v) for v in value)
+    return 0
+
+
+def _shrink(value, limit: int):
+    """``value`` with every string cut to ``limit`` characters (an error or a result is kept)."""
+    if isinstance(value, str):
+        return value[:limit]
+    if isinstance(value, dict):
+        return {k: _shrink(v, limit) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shrink(v, limit) for v in value[:100]]
+    return value
+
+
 class GuardedExecute(ShortPolls, Execute):
     """nbgrader's Execute with a per-notebook time budget and survival of a dead kernel.
 
     A cell that kills the kernel (``os._exit``, a segfault, running out of memory) gets an error
     output; the cells before it keep their outputs (and so their scores), the cells after it are
-    marked as not run. Once the notebook's budget is spent, the remaining cells are marked too.
+    marked as not run. Once the notebook's budget is spent, the remaining cells are marked too;
+    it counts from the end of the grader's own first cell (the kernel's start is not theirs).
     Replies are polled in short steps (``course.grade.polling``), so a missed wake-up costs no
-    timeout.
+    timeout. Output is capped while a cell runs (``live_output_bytes``): a flood is dropped as it
+    arrives instead of growing the grader until the OOM killer takes it; errors and results are
+    kept, shortened, as they decide the score.
     """
 
     notebook_timeout = Integer(300, help="Seconds for the whole notebook").tag(config=True)
+    live_output_bytes = Integer(4_000_000, help="Characters of output kept per cell while it "
+                                "runs; the rest is dropped").tag(config=True)
     startup_timeout = Integer(120, help="Seconds for the grader's own first cell (imports torch)"
                               ).tag(config=True)
     # Output that arrives late on a busy machine is recorded, not turned into a grader crash.
@@ -104,12 +131,14 @@ class GuardedExecute(ShortPolls, Execute):
             cell.outputs = [_error("KernelDied", f"{GRADER_PREFIX}not run: the kernel died in "
                                                  f"cell {self._dead_at}")]
             return cell, resources
+        guard = cell.get("id") == GUARD_CELL_ID
         remaining = self.notebook_timeout - (time.monotonic() - self._started)
-        if remaining <= 0:
+        if remaining <= 0 and not guard:
             cell.outputs = [_error("NotebookTimeout", f"{GRADER_PREFIX}not run: the notebook "
                                    f"used its {self.notebook_timeout} s time limit")]
             return cell, resources
-        if cell.get("id") == GUARD_CELL_ID:
+        self._cell_chars, self._dropped = 0, 0
+        if guard:
             self.timeout = self.startup_timeout
         else:
             self.timeout = max(1, min(self._cell_timeout, math.ceil(remaining)))
@@ -120,9 +149,29 @@ class GuardedExecute(ShortPolls, Execute):
             cell.outputs.append(_error("KernelDied", f"{GRADER_PREFIX}the kernel died while "
                                        "running this cell (exit, crash or out of memory)"))
             return cell, resources
+        finally:  # the student's budget starts after the kernel's start and the grader's own
+            if guard:  # cell: a new fork server's imports on a busy machine are not theirs
+                self._started = time.monotonic()
 
     def setup_kernel(self, **kwargs):
         return _tolerant(super().setup_kernel(**kwargs))
+
+    def process_message(self, msg, cell, cell_index):
+        kind = msg["msg_type"]
+        if kind in ("stream", "display_data", "update_display_data", "execute_result", "error") \
+                or kind.startswith("comm"):
+            size = _size(msg["content"]) + sum(len(b) for b in msg.get("buffers") or [])
+            self._cell_chars += size
+            if self._cell_chars > self.live_output_bytes:
+                if kind not in ("execute_result", "error"):
+                    if not self._dropped:
+                        cell.outputs.append(new_output("stream", name="stdout", text=(
+                            f"\n… [{GRADER_PREFIX}output trimmed while the cell ran: more than "
+                            f"{self.live_output_bytes} characters]\n")))
+                    self._dropped += size
+                    return None
+                msg = dict(msg, content=_shrink(msg["content"], 20_000))
+        return super().process_message(msg, cell, cell_index)
 
 
 class _tolerant:

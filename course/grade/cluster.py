@@ -3,8 +3,9 @@
 The cluster is ``local:N`` (a ``LocalCluster`` of N one-thread worker processes here), a scheduler
 address (``tcp://host:8786``: ``dask scheduler``, dask-jobqueue, dask-kubernetes) or a scheduler
 file. Each worker gets ``GraderPlugin``: set up once per worker, it does what the local pool's
-initializer does (nbgrader on PATH, the course folder hidden from kernels, a private scratch
-folder) and starts the worker's kernel fork server; torn down with the worker, it stops them.
+initializer does (nbgrader on PATH, a private scratch folder, the kernels' cgroups where the
+worker can make them) and starts the worker's kernel fork server; torn down with the worker, it
+stops them.
 Each task grades one staged submission with ``run._autograde_one``, the local pool's function.
 The course folder must be at the same path on every worker (a shared file system).
 
@@ -14,6 +15,7 @@ worker died on each of ``tries`` starts is given up and reported. A lost schedul
 with ``ClusterLost``; ``run.grade``'s journal lets the next run grade only what is missing.
 """
 
+import contextlib
 import ipaddress
 import json
 import os
@@ -33,6 +35,7 @@ from distributed import Client, LocalCluster, as_completed, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 from distributed.scheduler import KilledWorker
 
+from course.grade.limits import ENV, run_cgroups
 from course.grade.run import RunStopped, _autograde_one
 from course.grade.staging import STAGING
 
@@ -48,7 +51,6 @@ class GraderPlugin(WorkerPlugin):
     """Per worker: grading environment and kernel fork server up at start, down at close.
 
     Args:
-        hide: the course folder (kernels see an empty one in its place).
         sandbox: "auto" (bubblewrap when this worker can), "on" (required) or "off".
         kernels: "fork" (a fork server per worker, started at set-up) or "fresh".
         threads: OMP_NUM_THREADS for kernels; None keeps the worker's (Dask sets "1").
@@ -56,10 +58,10 @@ class GraderPlugin(WorkerPlugin):
 
     name = PLUGIN
 
-    def __init__(self, hide: str, sandbox: str, kernels: str, threads: str | None):
-        self.hide, self.mode, self.kernels, self.threads = hide, sandbox, kernels, threads
+    def __init__(self, sandbox: str, kernels: str, threads: str | None):
+        self.mode, self.kernels, self.threads = sandbox, kernels, threads
         self.sandbox, self.refusal, self.scratch, self.saved = False, None, None, {}
-        self.lock = None
+        self.lock = self.cgroups = None
 
     def setup(self, worker) -> None:
         from course.grade import sandbox, zygote
@@ -72,16 +74,16 @@ class GraderPlugin(WorkerPlugin):
                             f"{worker.address} (Debian: apt-get install bubblewrap)")
         self.scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
         scripts = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from PATH
+        self.cgroups = contextlib.ExitStack()  # this worker's kernels' limits, when it can
+        folders = self.cgroups.enter_context(run_cgroups(
+            f"course-grade-{os.getpid()}-{self.scratch.name}")) if self.sandbox else []
         env = {"PATH": scripts + os.pathsep + os.environ.get("PATH", ""),
-               "COURSE_SANDBOX_HIDE": self.hide, "COURSE_SANDBOX_SCRATCH": str(self.scratch),
-               "COURSE_ZYGOTE_SANDBOX": "1" if self.sandbox else "0"}
+               "COURSE_SANDBOX_SCRATCH": str(self.scratch),
+               "COURSE_ZYGOTE_SANDBOX": "1" if self.sandbox else "0",
+               "COURSE_ZYGOTE_PRELOAD": "1" if self.kernels == "fork" else "0",
+               ENV: os.pathsep.join(str(folder) for folder in folders)}
         if self.threads:
             env["OMP_NUM_THREADS"] = self.threads
-        if self.sandbox and self.kernels == "fresh":
-            sandbox.install_kernelspec(self.scratch / "jupyter")
-            env["JUPYTER_PATH"] = os.pathsep.join(
-                [str(self.scratch / "jupyter"), os.environ.get("JUPYTER_PATH", "")]).strip(
-                os.pathsep)
         self.saved = {name: os.environ.get(name) for name in env}
         os.environ.update(env)
         if self.kernels == "fork" and not self.refusal:
@@ -91,6 +93,8 @@ class GraderPlugin(WorkerPlugin):
         from course.grade import zygote
 
         zygote.stop()
+        if self.cgroups is not None:
+            self.cgroups.close()
         for name, value in self.saved.items():
             if value is None:
                 os.environ.pop(name, None)

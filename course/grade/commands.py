@@ -9,6 +9,7 @@ from pathlib import Path
 
 from course.assign.build import BuildError, resolve
 from course.grade.plumbing import run_nbgrader
+from course.grade.staging import remove_symlinks
 
 
 def dispatch(args) -> int:
@@ -25,6 +26,9 @@ def dispatch(args) -> int:
         print((result.stdout + result.stderr).strip()[-2000:])
         return result.returncode
     if args.command == "feedback":
+        for folder in ("autograded", "feedback"):  # nothing may copy or chmod through a link
+            for link in remove_symlinks(root / folder):
+                print(f"removed symbolic link {link.relative_to(root)} (never made by the grader)")
         run_nbgrader(root, "generate_feedback", chapter, "--force")
         print(f"feedback/<student>/{chapter}/{chapter}.html written")
         return 0

@@ -8,7 +8,6 @@ works, inside the sandbox (course.grade.sandbox). A table lists every student's 
 """
 
 import logging
-import multiprocessing
 import os
 import shutil
 import sys
@@ -21,10 +20,9 @@ import nbformat
 
 from course.assign.build import ROOT
 from course.grade.journal import Journal, digest
+from course.grade.limits import run_cgroups
+from course.grade.pool import run_jobs
 from course.grade.staging import STAGING, copy_extras, release_cells, stage
-
-SANDBOXED = ("sandbox: bubblewrap (system read-only; course folder, home and other students "
-             "hidden; only the submission's copy writable)")
 
 
 class RunStopped(RuntimeError):
@@ -81,12 +79,11 @@ def _autograde_one(job: tuple) -> tuple[str, str | None]:
     config.GuardedExecute.notebook_timeout = notebook_timeout
     config.GuardedExecute.record_timing = False
     config.GuardedExecute.store_widget_state = True
-    if fork:  # kernels forked from this worker's zygote (sandboxed there when sandbox is on)
+    if fork or sandbox:  # kernels from this worker's server, in its sandbox when it is on
         from course.grade.zygote import ZygoteKernelManager
 
+        os.environ["COURSE_ZYGOTE_PRELOAD"] = "1" if fork else "0"  # else a new Python each
         config.GuardedExecute.kernel_manager_class = ZygoteKernelManager
-    elif sandbox:
-        config.GuardedExecute.kernel_name = "course-sandbox"
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = chapter
     coursedir.student_id = student
@@ -231,9 +228,6 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
     if sandbox == "on" and here and not sandbox_module.available():
         raise RunStopped("--sandbox on, but bubblewrap (bwrap) is not installed or cannot "
                            "create a sandbox here (Debian: apt-get install bubblewrap)")
-    note = (SANDBOXED if use_sandbox else
-            "sandbox: OFF — student code runs with your rights and can read the gradebook "
-            "(install bubblewrap to isolate it)")
 
     from course.grade.trusted import hidden_references
 
@@ -290,20 +284,21 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
         count = int(cluster.split(":", 1)[1]) if cluster.startswith("local:") else None
         threads = (os.environ.get("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // count)))
                    if count else None)
-        plugin = GraderPlugin(str(course_dir), sandbox, kernels, threads)
+        plugin = GraderPlugin(sandbox, kernels, threads)
         with connect(cluster, tries) as client:
             run = ClusterGrading(client, jobs, plugin, tries)
             _collect(run, results, journal, digests, chapter, progress, len(jobs))
         _forget(db_url, chapter, run.given_up)  # no stale score from an earlier run
+        note = sandbox_module.note(use_sandbox, None, on_workers=True)
         if run.unsandboxed:
             note = (f"sandbox: OFF for {len(run.unsandboxed)} of {len(jobs)} submissions (their "
                     "workers have no working bubblewrap, or --sandbox off): student code ran "
                     "with the worker's rights")
-        elif jobs:
-            note = SANDBOXED.replace("bubblewrap", "bubblewrap on every worker", 1)
     else:
-        outcomes = _pool(jobs, workers, env["PATH"], course_dir, use_sandbox, kernels)
-        _collect(outcomes, results, journal, digests, chapter, progress, len(jobs))
+        with run_cgroups() as cgroups:  # per-kernel memory and process limits, when possible
+            note = sandbox_module.note(use_sandbox, bool(cgroups))
+            outcomes = _pool(jobs, workers, env["PATH"], use_sandbox, cgroups, notebook_timeout)
+            _collect(outcomes, results, journal, digests, chapter, progress, len(jobs))
     journal.close()
     if resumed:
         note += (f"\nresumed an interrupted run: {len(resumed)} submission(s) graded then were "
@@ -319,26 +314,26 @@ def grade(chapter: str, course_dir: Path = ROOT, workers: int | None = None,
     return sorted([*results.values(), *unknown], key=lambda r: r.student), note
 
 
-def _pool(jobs: list[tuple], workers: int, path: str, course_dir: Path, use_sandbox: bool,
-          kernels: str):
-    """Grade ``jobs`` in a pool of processes here; yield (student, problems) as each ends."""
+def _pool(jobs: list[tuple], workers: int, path: str, use_sandbox: bool, cgroups: list[Path],
+          notebook_timeout: int):
+    """Grade ``jobs`` in a pool of processes here; yield (student, problems) as each ends.
+
+    A worker that dies or hangs costs its submission one retry, then it is reported
+    (``course.grade.pool``).
+    """
     threads = max(1, (os.cpu_count() or 1) // workers)  # kernels share the cores, not fight
-    worker_env = {"PATH": path, "COURSE_SANDBOX_HIDE": str(course_dir),
+    worker_env = {"PATH": path,
                   "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", str(threads)),
-                  "COURSE_ZYGOTE_SANDBOX": "1" if use_sandbox else "0"}
+                  "COURSE_ZYGOTE_SANDBOX": "1" if use_sandbox else "0",
+                  "COURSE_CGROUPS": os.pathsep.join(str(folder) for folder in cgroups)}
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
         worker_env["COURSE_SANDBOX_SCRATCH"] = tmp
-        if use_sandbox and kernels == "fresh":
-            from course.grade import sandbox as sandbox_module
-
-            sandbox_module.install_kernelspec(Path(tmp) / "jupyter")
-            worker_env["JUPYTER_PATH"] = os.pathsep.join(
-                [str(Path(tmp) / "jupyter"), os.environ.get("JUPYTER_PATH", "")]).strip(os.pathsep)
-        context = multiprocessing.get_context("spawn")
-        with context.Pool(min(workers, max(1, len(jobs))), initializer=_worker_setup,
-                          initargs=(worker_env,)) as pool:
-            for student, error in pool.imap_unordered(_autograde_one, jobs):
-                yield student, [error] if error else []
+        outcomes = run_jobs(_autograde_one, jobs, workers, job_timeout=notebook_timeout + 180,
+                            initializer=_worker_setup, initargs=(worker_env,))
+        for job, status, value in outcomes:
+            error = value[1] if status == "ok" else value if status == "lost" else \
+                f"not graded: {value}"
+            yield job[2], [error] if error else []
 
 
 def _collect(outcomes, results: dict[str, Result], journal: Journal, digests: dict[str, str],

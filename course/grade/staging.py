@@ -26,8 +26,12 @@ def stage(submitted: Path, staged: Path, released: dict[str, dict]) -> list[str]
     """Copy one submission to ``staged`` with its nbgrader metadata restored; return problems.
 
     Raises:
-        ValueError: the file is not a readable notebook (the message says why).
+        ValueError: the file is not a readable notebook (the message says why), or it or its
+            folders are symbolic links (they could point at any file the grader can read).
     """
+    for path in (submitted, submitted.parent, submitted.parent.parent):
+        if path.is_symlink():
+            raise ValueError(f"{path.name} is a symbolic link")
     try:
         nb = nbformat.read(submitted, as_version=4)
         nbformat.validate(nb)
@@ -56,6 +60,20 @@ def stage(submitted: Path, staged: Path, released: dict[str, dict]) -> list[str]
     staged.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, staged)
     return problems
+
+
+def remove_symlinks(folder: Path) -> list[Path]:
+    """Delete every symbolic link under ``folder``, so no copy or chmod follows one; the links.
+
+    nbgrader copies every file of a student's autograded folder into the feedback folder and
+    chmods them, following links; the grader never makes one there.
+    """
+    if not folder.is_dir():
+        return []
+    found = [path for path in folder.rglob("*") if path.is_symlink()]
+    for path in found:
+        path.unlink()
+    return found
 
 
 def copy_extras(folder: Path, staged_folder: Path, notebook_name: str) -> list[str]:

@@ -51,3 +51,33 @@ def test_one_huge_line_and_huge_rich_output_are_trimmed():
     assert len(cell.outputs[0].text) < 1200 and "output trimmed" in cell.outputs[0].text
     assert list(cell.outputs[1].data) == ["text/plain"]
     assert "removed" in cell.outputs[1].data["text/plain"]
+
+
+def test_a_flood_is_dropped_while_the_cell_runs_and_its_error_is_kept(tmp_path):
+    """nbclient keeps every output message it receives: an endless print grew the grader until
+    the OOM killer took it. Here the flood stops being stored at the cap, as it arrives."""
+    from course.grade.autograde import GuardedExecute
+
+    flood = ("for _ in range(400):\n    print('x' * 50_000, flush=True)\n"
+             "raise AssertionError('wrong answer')")
+    nb = nbformat.v4.new_notebook(cells=[new_code_cell(flood), new_code_cell("print('next')")])
+    GuardedExecute(timeout=60, live_output_bytes=1_000_000).preprocess(
+        nb, {"metadata": {"path": str(tmp_path)}})
+    kept = sum(len(o.get("text", "")) for o in nb.cells[0].outputs)
+    assert 1_000_000 - 50_000 <= kept < 1_100_000  # of 20 million characters printed
+    assert "output trimmed while the cell ran" in nb.cells[0].outputs[-2].text
+    assert nb.cells[0].outputs[-1].ename == "AssertionError"
+    assert nb.cells[1].outputs[0].text == "next\n", "the next cell starts with a fresh budget"
+
+
+def test_the_notebook_budget_starts_after_the_kernel_and_the_graders_own_cell(tmp_path):
+    """A slow kernel start or guard cell (a new fork server importing torch on a busy machine)
+    left the first students of a worker no time: every cell 'not run'."""
+    from course.grade.autograde import GuardedExecute
+
+    guard = new_code_cell("import time\ntime.sleep(3)")
+    guard.id = GUARD_CELL_ID
+    nb = nbformat.v4.new_notebook(cells=[guard, new_code_cell("print('student')")])
+    GuardedExecute(timeout=60, notebook_timeout=2).preprocess(
+        nb, {"metadata": {"path": str(tmp_path)}})
+    assert nb.cells[0].outputs == [] and nb.cells[1].outputs[0].text == "student\n"

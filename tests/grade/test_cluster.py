@@ -9,6 +9,7 @@ submission: the worker process in the LocalCluster (its nanny starts a new one),
 killed mid-run, a submission that kills every worker it lands on, and SQLite on a remote cluster.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -41,6 +42,29 @@ from tests.grade.test_run import (  # noqa: E402
 pytestmark = pytest.mark.grading
 HOSTILE = ("good", "infinite_loop", "flood_one_line", "kernel_exit", "syntax_error",
            "monkeypatch", "snoop")
+# A kernel that looks for TCP listeners other than its own (the Dask scheduler and workers among
+# them: a task sent to them would run unsandboxed) and connects to each.
+NETWORK = answers(ex_double="import os, socket\nown = set()\n"
+                            "for fd in os.listdir('/proc/self/fd'):\n"
+                            "    try:\n"
+                            "        own.add(os.readlink(f'/proc/self/fd/{fd}'))\n"
+                            "    except OSError:\n"
+                            "        pass\n"
+                            "listening = set()\n"
+                            "for table in ('/proc/net/tcp', '/proc/net/tcp6'):\n"
+                            "    for line in open(table).read().splitlines()[1:]:\n"
+                            "        fields = line.split()\n"
+                            "        if fields[3] == '0A' and f'socket:[{fields[9]}]' not in own:\n"
+                            "            listening.add(int(fields[1].rsplit(':', 1)[1], 16))\n"
+                            "connected = 0\n"
+                            "for port in sorted(listening)[:50]:\n"
+                            "    try:\n"
+                            "        socket.create_connection(('127.0.0.1', port), 0.2).close()\n"
+                            "        connected += 1\n"
+                            "    except OSError:\n"
+                            "        pass\n"
+                            "print('LISTENERS', len(listening), 'CONNECTED', connected)\n"
+                            "def double(values):\n    return values * 2\n")
 SLOW = answers(ex_negate="import time\ntime.sleep(2)\n\ndef negate(values):\n"
                          "    return -values\n")
 # Student code (sandbox off) that kills the grading worker: the process that started its kernel's
@@ -88,6 +112,7 @@ def class_course(blank_course, tmp_path_factory):
     put(course, "corrupt_json", text='{"cells": [ this is not json')
     (course / "submitted" / "missing_notebook" / CHAPTER).mkdir(parents=True)
     put(course, "slow", fill_answers(release(course), SLOW))
+    put(course, "network", fill_answers(release(course), NETWORK))
     return course
 
 
@@ -162,13 +187,32 @@ def test_cluster_gives_the_hostile_class_the_same_scores_and_problems_as_the_poo
         run, request, pool_run):
     _, expected = pool_run
     _, results, note, _ = request.getfixturevalue(run)
-    assert set(results) == set(expected) and len(results) == 11
+    assert set(results) == set(expected) and len(results) == 12
     assert {s: r.score for s, r in results.items()} == {s: r.score for s, r in expected.items()}
     assert {s: without_retry(r.problems) for s, r in results.items()} == \
         {s: r.problems for s, r in expected.items()}
     assert expected["good"].score == expected["slow"].score == 4
     assert expected["monkeypatch"].score < 4 and expected["kernel_exit"].score < 4
     assert note.startswith("sandbox: bubblewrap on every worker") or not shutil.which("bwrap")
+
+
+@pytest.mark.parametrize("run", ["local_run", "processes_run"])
+def test_kernels_on_the_workers_are_sealed_too(run, request):
+    """A kernel on a worker sees no TCP listener and reaches none (it shared the worker's network:
+    the scheduler and workers listen on TCP), and reads nothing outside its folder."""
+    if not shutil.which("bwrap"):
+        pytest.skip("bubblewrap is not installed here")
+    course, results, _, _ = request.getfixturevalue(run)
+
+    def outputs(student):
+        path = course / "autograded" / student / CHAPTER / f"{CHAPTER}.ipynb"
+        return json.dumps([output for cell in nbformat.read(path, as_version=4).cells
+                           for output in cell.get("outputs", [])])
+
+    assert "LISTENERS 0 CONNECTED 0" in outputs("network"), outputs("network")
+    assert "LEAKED" not in outputs("snoop") and "WROTE OUTSIDE" not in outputs("snoop")
+    assert outputs("snoop").count("BLOCKED") == 4
+    assert results["network"].score == results["snoop"].score == 4
 
 
 def graded_once(course, student):

@@ -3,8 +3,11 @@
 One scratch course with a three-exercise chapter; every kind of broken submission from the
 instructor-workflow issue is submitted by its own student, the whole class is graded with two
 workers (once with forked kernels, once with fresh ones), and each test checks one student's row.
+Where bubblewrap works, the class also holds the attacks of issue 16 on the grader itself
+(``ATTACKS``): they may lose their own points, never anyone else's.
 """
 
+import hashlib
 import json
 import shutil
 
@@ -47,6 +50,26 @@ def answers(**changes):
     return {**CORRECT, **changes}
 
 
+FILL = (  # every writable place, until it is full
+    "import os\nfor folder in ['/tmp', '/dev/shm', '.', '/run/ipc']:\n    try:\n"
+    "        with open(os.path.join(folder, 'fill'), 'wb', buffering=0) as handle:\n"
+    "            for _ in range(4096):\n                handle.write(b'x' * (1 << 20))\n"
+    "    except OSError as error:\n        print(folder, 'full:', error.strerror)\n")
+ATTACKS = {
+    "stop_server": ("import os, signal\nfor pid in range(1, 5000):\n    try:\n"
+                    "        os.kill(pid, signal.SIGSTOP)\n    except OSError:\n        pass\n"
+                    + CORRECT["ex_double"]),
+    "flood_forever": "while True:\n    print('x' * 100_000)\n",
+    "fill_tmpfs": FILL + CORRECT["ex_double"],
+    "fork_bomb": CORRECT["ex_double"] + ("import os\nwhile True:\n    try:\n        os.fork()\n"
+                                         "    except OSError:\n        pass\n"),
+    "memory_hog": "hog = bytearray(b'x') * (3 << 30)\n" + CORRECT["ex_double"],
+    "symlinks": None,  # made in submissions(): it needs the course's paths
+}
+ATTACK_LIMITS = {"memory_bytes": 1 << 30, "tmp_bytes": 64 << 20, "shm_bytes": 32 << 20,
+                 "home_bytes": 64 << 20, "tasks": 128}
+
+
 def submissions(course):
     gradebook = course / "gradebook.db"
     other = course / "submitted" / "good" / CHAPTER / f"{CHAPTER}.ipynb"
@@ -87,7 +110,23 @@ def submissions(course):
             "check_tensor = checks.check_tensor\n"
             "def double(values):\n    return values\n")),
         "snoop": answers(ex_double=snoop),
+        **({name: answers(ex_double=code or symlinks(course)) for name, code in ATTACKS.items()}
+           if sandbox.available() else {}),
     }
+
+
+def symlinks(course):
+    """Links in the kernel's folder to the gradebook, another student's work and the sources,
+    written and chmodded through, named like files nbgrader copies or writes."""
+    targets = {"timestamp.txt": course / "gradebook.db",
+               "leak.ipynb": course / "submitted" / "good" / CHAPTER / f"{CHAPTER}.ipynb",
+               "notes.txt": course / "source" / CHAPTER / f"{CHAPTER}.ipynb"}
+    return ("import os\n"
+            f"for name, target in {[(n, str(t)) for n, t in targets.items()]!r}:\n"
+            "    for action in (lambda: os.symlink(target, name), lambda: os.chmod(name, 0o777),\n"
+            "                   lambda: open(name, 'a').write('pwned')):\n"
+            "        try:\n            action()\n        except OSError:\n            pass\n"
+            + CORRECT["ex_double"])
 
 
 def tamper(nb, student):
@@ -137,10 +176,20 @@ def graded(tmp_path_factory, kernels):
     put("flipped_metadata", tamper(fill_answers(release, answers()), "flipped_metadata"))
     put("corrupt_json", text='{"cells": [ this is not json')
     (course / "submitted" / "missing_notebook" / CHAPTER).mkdir(parents=True)
-    results, note = grade(CHAPTER, course, workers=2, cell_timeout=4, notebook_timeout=30,
-                          progress=False, kernels=kernels)
+    watched = [*(course / "submitted").rglob("*.ipynb"), *(course / "source").rglob("*.ipynb")]
+    before = {path: digest(path) for path in watched}
+    with pytest.MonkeyPatch.context() as patch:  # small limits: the attacks end sooner
+        patch.setenv("COURSE_KERNEL_LIMITS", json.dumps(ATTACK_LIMITS))
+        results, note = grade(CHAPTER, course, workers=2, cell_timeout=4, notebook_timeout=30,
+                              progress=False, kernels=kernels)
     print(table(results))
+    assert {path: digest(path) for path in before} == before, "no file was changed"
     return course, {r.student: r for r in results}, note
+
+
+def digest(path):
+    """The content and the permissions of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mode
 
 
 def scores_of(course, student):
@@ -149,7 +198,8 @@ def scores_of(course, student):
 
 def test_every_student_is_in_the_table_and_the_correct_one_has_full_marks(graded):
     _, results, _ = graded
-    assert len(results) == 15
+    assert len(results) == 15 + (len(ATTACKS) if sandbox.available() else 0)
+    assert all(f"\n{student} " in "\n" + table(list(results.values())) for student in results)
     assert (results["good"].score, results["good"].max_score) == (4, 4)
     assert results["good"].problems == []
 
@@ -251,14 +301,19 @@ def test_regrading_replaces_scores_and_the_same_submission_scores_the_same(grade
     course, results, _ = graded
     copy = tmp_path / "course"
     shutil.copytree(course, copy, ignore=shutil.ignore_patterns("autograded", ".grading"))
+    keep = set(results) - set(ATTACKS)  # a run without the attackers...
+    for folder in (copy / "submitted").iterdir():
+        if folder.name not in keep:
+            shutil.rmtree(folder)
+    again, _ = grade(CHAPTER, copy, workers=2, cell_timeout=4, notebook_timeout=30,
+                     progress=False,  # ...and in the other kind of kernel
+                     kernels="fresh" if kernels == "fork" else "fork")
+    assert {r.student: r.score for r in again} == {s: results[s].score for s in keep}
+    assert {r.student: r.problems for r in again} == {s: results[s].problems for s in keep}
     keep = {"good", "edited_test"}
     for folder in (copy / "submitted").iterdir():
         if folder.name not in keep:
             shutil.rmtree(folder)
-    again, _ = grade(CHAPTER, copy, workers=1, cell_timeout=4, notebook_timeout=30,
-                     progress=False,  # and the same in the other kind of kernel
-                     kernels="fresh" if kernels == "fork" else "fork")
-    assert {r.student: r.score for r in again} == {s: results[s].score for s in keep}
 
     good = copy / "submitted" / "good" / CHAPTER / f"{CHAPTER}.ipynb"
     nb = nbformat.read(good, as_version=4)
@@ -269,3 +324,47 @@ def test_regrading_replaces_scores_and_the_same_submission_scores_the_same(grade
                         progress=False)
     assert {r.student: r.score for r in regraded}["good"] == 3
     assert nb is not None
+
+
+attacks = pytest.mark.skipif(not sandbox.available(), reason="bubblewrap is not installed here")
+
+
+@attacks
+def test_each_attack_is_in_the_table_and_costs_only_its_author(graded):
+    """The others' scores equal a run without the attackers: see the regrading test."""
+    course, results, _ = graded
+    for student in ATTACKS:
+        assert student in results and results[student].max_score == 4
+    assert scores_of(course, "flood_forever")["test_double"] == 0
+    # its cell times out, or (a fresh kernel holds torch itself) its unsent output fills the
+    # kernel's memory limit first: either way only the kernel ends, never the worker
+    assert any("timed out" in p or "kernel died" in p for p in results["flood_forever"].problems)
+    flood = course / "autograded" / "flood_forever" / CHAPTER / f"{CHAPTER}.ipynb"
+    assert flood.stat().st_size < 300_000
+    assert scores_of(course, "memory_hog")["test_double"] == 0  # killed (cgroup) or refused
+    for student in ("stop_server", "fill_tmpfs", "symlinks"):  # harmless to the grader
+        assert results[student].score == 4, (student, results[student].problems)
+
+
+@attacks
+def test_no_symbolic_link_reaches_the_graded_folders_or_the_feedback(graded, monkeypatch, capsys):
+    """A fresh kernel used to work in the real autograded folder: its links made nbgrader write,
+    chmod and (``course feedback``) copy the files they named. Now it works in a copy; a link
+    planted there by hand is removed before feedback is made."""
+    from argparse import Namespace
+
+    from course.grade.commands import dispatch
+
+    course, _, _ = graded
+    assert [p for p in (course / "autograded").rglob("*") if p.is_symlink()] == []
+    planted = course / "autograded" / "good" / CHAPTER / "planted.txt"
+    planted.symlink_to(course / "gradebook.db")
+    gradebook = (course / "gradebook.db").read_bytes()[100:4096]  # past SQLite's counters
+    monkeypatch.chdir(course)
+    assert dispatch(Namespace(command="feedback", chapter=CHAPTER)) == 0
+    assert "removed symbolic link autograded/good" in capsys.readouterr().out
+    assert not (course / "feedback" / "good" / CHAPTER / "planted.txt").exists()
+    for path in (course / "feedback").rglob("*"):
+        assert not path.is_symlink()
+        assert not path.is_file() or gradebook not in path.read_bytes(), path
+    assert (course / "feedback" / "symlinks" / CHAPTER / f"{CHAPTER}.html").exists()

@@ -1,58 +1,29 @@
-"""course/zygote.py: forked kernels run like fresh ones, and nothing passes between them."""
+"""course/grade/zygote.py: forked kernels run like fresh ones, nothing passes between them, and
+a kernel server that stops answering is replaced."""
 
 import os
 import signal
+import threading
+import time
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
 
 from course.grade import sandbox, zygote
-from course.grade.polling import ShortPolls
+from tests.grade.kernels import Client, kernel_server, run, server_pid, state, text
 
 MODES = [pytest.param(False, id="unsandboxed"),
          pytest.param(True, id="sandboxed", marks=pytest.mark.skipif(
              not sandbox.available(), reason="bubblewrap is not installed here"))]
 
 
-class Client(ShortPolls, NotebookClient):
-    pass
-
-
 @pytest.fixture(params=MODES)
-def fork_server(request, tmp_path, monkeypatch):
-    """The zygote the grader would start in a worker; ``True`` when it runs in bubblewrap."""
-    hidden = tmp_path / "course"
-    hidden.mkdir()
-    (hidden / "gradebook.db").write_text("other students' grades")
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    monkeypatch.setenv("COURSE_SANDBOX_HIDE", str(hidden))
-    monkeypatch.setenv("COURSE_SANDBOX_SCRATCH", str(scratch))
-    monkeypatch.setenv("COURSE_ZYGOTE_SANDBOX", "1" if request.param else "0")
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    monkeypatch.setattr(zygote, "_zygote", None)
-    yield request.param
-    if zygote._zygote is not None:
-        zygote._zygote.close()
-
-
-def run(tmp_path, *sources, folder_files=None, timeout=60):
-    """Execute cells in a forked kernel whose folder holds ``folder_files``; the notebook."""
-    folder = tmp_path / f"submission-{len(list(tmp_path.glob('submission-*')))}"
-    folder.mkdir()
-    for name, text in (folder_files or {}).items():
-        (folder / name).write_text(text)
-    nb = new_notebook(cells=[new_code_cell(source) for source in sources])
-    Client(nb, timeout=timeout, kernel_manager_class=zygote.ZygoteKernelManager,
-           resources={"metadata": {"path": str(folder)}}).execute()
-    return nb
-
-
-def text(nb, index):
-    return "".join(o.get("text", "") for o in nb.cells[index].outputs)
+def fork_server(request, tmp_path):
+    """The kernel server a grading worker would start; ``True`` when it runs in bubblewrap."""
+    with kernel_server(tmp_path / "scratch", request.param):
+        yield request.param
 
 
 def test_a_forked_kernel_has_torch_loaded_and_works_in_a_copy_of_the_folder(tmp_path,
@@ -61,9 +32,11 @@ def test_a_forked_kernel_has_torch_loaded_and_works_in_a_copy_of_the_folder(tmp_
              "import torch\ntorch.manual_seed(0)\nprint(torch.rand(2).sum().item())",
              # CUDA must not be initialised before the fork, or a GPU kernel could not use it
              "print(torch.cuda.is_initialized())",
+             "open('answer.txt', 'w').write('changed')",
              folder_files={"answer.txt": "42"})
     assert text(nb, 0).split() == ["True", "42"]
     assert text(nb, 2).strip() == "False"
+    assert (tmp_path / "submission-0" / "answer.txt").read_text() == "42"
     import torch
 
     torch.manual_seed(0)
@@ -88,7 +61,7 @@ def test_nothing_of_one_kernel_reaches_the_next(tmp_path, fork_server):
              "print(any(c.startswith(b'sleep') for c in cmds))")
     injected, folder_file, sleeper = text(nb, 0).split()
     assert (injected, folder_file) == ("False", "False")
-    if fork_server:  # the sandbox's private /tmp and PID namespace are wiped between kernels
+    if fork_server:  # the kernel's own PID namespace and /tmp die with it
         assert sleeper == "False"
         check = run(tmp_path, "import pathlib\nprint(pathlib.Path('/tmp/left-behind').exists())")
         assert text(check, 0).strip() == "False"
@@ -97,25 +70,13 @@ def test_nothing_of_one_kernel_reaches_the_next(tmp_path, fork_server):
 
 
 @pytest.mark.skipif(not sandbox.available(), reason="bubblewrap is not installed here")
-def test_a_sandboxed_forked_kernel_cannot_read_the_course_or_the_zygote(tmp_path, monkeypatch):
-    monkeypatch.setattr(zygote, "_zygote", None)
-    hidden = tmp_path / "course"
-    hidden.mkdir()
-    (hidden / "gradebook.db").write_text("grades")
-    monkeypatch.setenv("COURSE_SANDBOX_HIDE", str(hidden))
-    monkeypatch.setenv("COURSE_SANDBOX_SCRATCH", str(tmp_path))
-    monkeypatch.setenv("COURSE_ZYGOTE_SANDBOX", "1")
-    try:
-        nb = run(tmp_path,
-                 f"try:\n    open({str(hidden / 'gradebook.db')!r}).read()\n    print('LEAKED')\n"
-                 "except OSError as error:\n    print(type(error).__name__)",
-                 "import os\nparent = os.getppid()\n"
-                 "try:\n    open(f'/proc/{parent}/mem', 'rb').read(1)\n    print('LEAKED')\n"
-                 "except OSError as error:\n    print(type(error).__name__)")
-    finally:
-        zygote._zygote.close()
-    assert text(nb, 0).strip() == "FileNotFoundError"
-    assert text(nb, 1).strip() == "PermissionError"
+def test_a_sandboxed_kernel_sees_no_process_of_the_server(tmp_path):
+    with kernel_server(tmp_path / "scratch", True):
+        nb = run(tmp_path, "import os\nprint(os.getpid(), os.getppid())\n"
+                 "print(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))")
+    first, listed = text(nb, 0).split("\n")[:2]
+    assert first == "1 0"  # the first process of its own namespace
+    assert listed == "[1]"  # itself only: not the server, not bubblewrap
 
 
 def test_a_kernel_that_exits_is_a_dead_kernel_and_the_next_one_starts(tmp_path, fork_server):
@@ -131,6 +92,42 @@ def test_a_dead_zygote_is_replaced(tmp_path, fork_server):
     first.process.wait()
     assert text(run(tmp_path, "print('again')"), 0).strip() == "again"
     assert zygote._zygote is not first
+
+
+def test_a_stopped_server_is_killed_and_replaced_before_the_next_kernel(tmp_path, fork_server,
+                                                                        monkeypatch):
+    """SIGSTOP to the server hung the whole grading run: every wait for it now has a deadline."""
+    run(tmp_path, "pass")
+    first, stopped = zygote._zygote, server_pid()
+    os.kill(stopped, signal.SIGSTOP)
+    monkeypatch.setattr(zygote, "REQUEST_TIMEOUT", 3.0)
+    start = time.monotonic()
+    assert text(run(tmp_path, "print('again')"), 0).strip() == "again"
+    assert time.monotonic() - start < 3.0 + 60
+    assert zygote._zygote is not first and _gone(stopped)
+
+
+def test_a_server_stopped_while_a_cell_runs_costs_that_kernel_only(tmp_path, fork_server,
+                                                                   monkeypatch):
+    run(tmp_path, "pass")
+    stopped = server_pid()
+    monkeypatch.setattr(zygote, "REQUEST_TIMEOUT", 3.0)
+    threading.Timer(2.0, os.kill, (stopped, signal.SIGSTOP)).start()
+    start = time.monotonic()
+    with pytest.raises(DeadKernelError):
+        run(tmp_path, "import time\ntime.sleep(60)\nprint('finished')", timeout=90)
+    assert time.monotonic() - start < 45
+    assert _gone(stopped), "the stopped server was killed"
+    assert text(run(tmp_path, "print('next')"), 0).strip() == "next"
+
+
+def _gone(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not os.path.exists(f"/proc/{pid}") or state(pid) in ("Z", "X"):
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def test_an_endless_cell_is_interrupted_at_the_cell_timeout(tmp_path, fork_server):
