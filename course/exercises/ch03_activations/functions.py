@@ -139,8 +139,9 @@ TANH = Exercise(
 
 def leaky_cases(seed: int, hidden: bool) -> list[Case]:
     gen = generator(seed)
-    plans = (((10,), 0.01), ((2, 3, 4), 0.3), ((5, 1), 0.0), ((6,), None)) if hidden else (
-        ((1,), 0.1), ((6,), None), ((4, 6), 0.1), ((2, 5), 0.0), ((3, 3), 0.25))
+    plans = (((10,), 0.01), ((2, 3, 4), 0.3), ((5, 1), 0.0), ((6,), None), ((3, 2), 3.0)) \
+        if hidden else (((1,), 0.1), ((6,), None), ((4, 6), 0.1), ((2, 5), 0.0), ((3, 3), 0.25),
+                        ((2, 4), 1.5))  # a slope above 1 is allowed too
     cases = []
     for index, (shape, slope) in enumerate(plans):
         x = _scaled(gen, torch.float64 if index % 2 else torch.float32, 3.0, *shape)

@@ -108,12 +108,14 @@ def layer_cases(seed: int, hidden: bool) -> list[Case]:
         return [Case((0.1, torch.full((200, 50), 2.0), 11)),
                 Case((0.7, normal(gen, 3, 4, 5) + 3, 12)),
                 Case((1.0, torch.ones(4, 4), 13), "p = 1"),
-                Case((0.5, torch.ones(8, dtype=torch.float64), 14), "float64")]
+                Case((0.5, torch.ones(8, dtype=torch.float64), 14), "float64"),
+                Case((0.2, torch.ones(3, 5, dtype=torch.float16), 15), "float16")]
     grid = torch.arange(1.0, 13.0).reshape(3, 4)  # (batch, features), no zeros
     return [Case((0.25, grid, 0)), Case((0.0, grid, 1), "p = 0"),
             Case((1.0, grid, 2), "p = 1"),
             Case((0.5, normal(gen, 2, 5, dtype=torch.float64) + 3, 3), "float64"),
-            Case((0.4, torch.ones(6, 10), 4))]
+            Case((0.4, torch.ones(6, 10), 4)),
+            Case((0.5, grid.half(), 5), "float16: the result keeps the input's dtype")]
 
 
 def layer_state(result, args):
