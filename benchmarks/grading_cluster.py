@@ -16,6 +16,10 @@ local pool (difference of slopes). The slope times the worker count is the core-
 notebook costs, from which README derives the throughput per core.
 
     python -m benchmarks.grading_cluster [--sizes 30 200] [--chapter ch02_autograd]
+    python -m benchmarks.grading_cluster --sizes 200 --graders processes  # one missing row
+
+With ``--graders`` (a subset of pool, local, processes) only those graders run and the results go
+to ``results/grading_cluster-<graders>.json``, so a partial run never overwrites the full table.
 """
 
 import argparse
@@ -37,10 +41,13 @@ from benchmarks.grading import DEFAULT_CHAPTER, _check_full_marks, _copy, _timed
 from tests.grade.dask_processes import dask_cluster  # the same loopback cluster as the tests
 
 WORKERS = 2
+GRADERS = {"pool": "local pool (--workers 2)", "local": "LocalCluster (--cluster local:2)",
+           "processes": "separate processes (dask scheduler + 2 dask worker)"}
 
 
-def grade_size(chapter: str, submissions: int, save=None) -> dict:
-    """Time the three graders on ``submissions`` copies of ``chapter``; ``save`` each row."""
+def grade_size(chapter: str, submissions: int, save=None, graders_run=tuple(GRADERS)) -> dict:
+    """Time the graders ``graders_run`` on ``submissions`` copies of ``chapter``; ``save`` each row.
+    """
     from benchmarks.notebooks import execute
 
     graders: dict[str, dict] = {}
@@ -48,9 +55,10 @@ def grade_size(chapter: str, submissions: int, save=None) -> dict:
         course_dir, plain = prepare(Path(tmp), chapter, submissions)
         plain_s = execute(plain)["wall_s"]
         course = [sys.executable, "-m", "course", "grade", chapter, "--no-progress"]
-        runs = {"local pool (--workers 2)": [*course, "--workers", str(WORKERS)],
-                "LocalCluster (--cluster local:2)": [*course, "--cluster", f"local:{WORKERS}"],
-                "separate processes (dask scheduler + 2 dask worker)": None}
+        commands = {"pool": [*course, "--workers", str(WORKERS)],
+                    "local": [*course, "--cluster", f"local:{WORKERS}"],
+                    "processes": None}
+        runs = {GRADERS[key]: commands[key] for key in GRADERS if key in graders_run}
         size = {"submissions": submissions, "plain_execution_s": round(plain_s, 3),
                 "graders": graders}
         for index, (name, command) in enumerate(runs.items()):
@@ -65,13 +73,13 @@ def grade_size(chapter: str, submissions: int, save=None) -> dict:
             else:
                 elapsed, _ = _timed(command, copy)
             extra["load_average_after"] = load_average()
+            print(f"  {submissions} x {chapter}: {name}: {elapsed:.1f} s (load average "
+                  f"{extra['load_average_before']} before, {extra['load_average_after']} after)",
+                  flush=True)  # before the check, so a run that fails it still shows its time
             _check_full_marks(copy, chapter, submissions, name)
             graders[name] = {"command": " ".join(command[2:]), "workers": WORKERS,
                              "wall_s": round(elapsed, 2),
                              "per_submission_s": round(elapsed / submissions, 3), **extra}
-            print(f"  {submissions} x {chapter}: {name}: {elapsed:.1f} s (load average "
-                  f"{extra['load_average_before']} before, {extra['load_average_after']} after)",
-                  flush=True)
             shutil.rmtree(copy, ignore_errors=True)
             if save:
                 save(size)  # a run stopped later keeps what it measured
@@ -88,16 +96,20 @@ def fit(sizes: list[dict]) -> dict[str, dict]:
         fitted[name] = {"marginal_s": round(slope, 3), "fixed_s": round(a - slope *
                                                                        small["submissions"], 1),
                         "core_s_per_notebook": round(slope * WORKERS, 3)}
-    pool = next(iter(fitted.values()))["marginal_s"]
-    for values in fitted.values():
-        values["overhead_vs_pool_s"] = round(values["marginal_s"] - pool, 3)
+    pool = fitted.get(GRADERS["pool"], {}).get("marginal_s")
+    for values in fitted.values():  # None when the pool was not timed
+        values["overhead_vs_pool_s"] = None if pool is None else round(values["marginal_s"] - pool,
+                                                                       3)
     return fitted
 
 
 def run(quick: bool = False, chapter: str = DEFAULT_CHAPTER,
-        sizes: list[int] | None = None) -> dict:
+        sizes: list[int] | None = None, graders: list[str] | None = None) -> dict:
     from course.assign.build import resolve
 
+    graders = [key for key in GRADERS if key in (graders or GRADERS)]
+    name = ("grading_cluster" if graders == list(GRADERS)
+            else f"grading_cluster-{'-'.join(graders)}")
     chapter = resolve([chapter], Path(__file__).resolve().parent.parent)[0]
     sizes = sorted(sizes or ([4, 8] if quick else [30, 200]))
     machine = machine_info()
@@ -107,17 +119,17 @@ def run(quick: bool = False, chapter: str = DEFAULT_CHAPTER,
 
     def save(size: dict | None = None, complete: bool = False) -> dict:
         done = measured + ([size] if size else [])
-        payload = {"name": "grading_cluster", "machine": machine, "quick": quick,
+        payload = {"name": name, "machine": machine, "quick": quick,
                    "chapter": chapter, "complete": complete, "sizes": done,
                    "fit": fit(done) if len(done) > 1 else {}}
-        write_results("grading_cluster", payload)
+        write_results(name, payload)
         return payload
 
     for count in sizes:
-        measured.append(grade_size(chapter, count, save))
+        measured.append(grade_size(chapter, count, save, graders))
     payload = save(complete=True)
     print_table(payload)
-    path = RESULTS / "grading_cluster.json"
+    path = RESULTS / f"{name}.json"
     print(f"wrote {path}")
     return payload
 
@@ -143,8 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chapter", default=DEFAULT_CHAPTER)
     parser.add_argument("--sizes", type=int, nargs="+", default=None,
                         help="class sizes (default: 30 200)")
+    parser.add_argument("--graders", nargs="+", choices=list(GRADERS), default=None,
+                        help="run only these graders (default: all three)")
     args = parser.parse_args(argv)
-    run(quick=args.quick, chapter=args.chapter, sizes=args.sizes)
+    run(quick=args.quick, chapter=args.chapter, sizes=args.sizes, graders=args.graders)
     return 0
 
 

@@ -248,6 +248,10 @@ class ClusterGrading:
                 self._stop(error)
             except Exception as error:  # noqa: BLE001 - the task failed; the others go on
                 problems.append(f"not graded: {type(error).__name__}: {error}")
+            finally:
+                # Let go of the result: a collected submission whose worker dies later must not
+                # be graded a second time (the scheduler recomputes what a client still holds).
+                future.release()
             ran = starts(course_dir, student)
             if len(ran) > 1 and student not in self.given_up:
                 problems.append(f"graded again after its worker died ({len(ran)} tries, on "
