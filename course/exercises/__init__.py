@@ -31,10 +31,16 @@ def specs(chapter: str) -> list:
     return list(importlib.import_module(f"course.exercises.{chapter}").EXERCISES)
 
 
-def find(name: str):
-    """The ``Exercise`` spec called ``name``; ``KeyError`` when no chapter has it."""
-    for chapter in CHAPTERS:
-        for exercise in specs(chapter):
+def find(name: str, chapter: str | None = None):
+    """The ``Exercise`` spec called ``name``; ``KeyError`` when no chapter has it.
+
+    Args:
+        name: the exercise's name (ch08's ``evaluate`` shares ch02's name).
+        chapter: a converted chapter searched first (the notebook's); None: in ``CHAPTERS`` order.
+    """
+    preferred = [chapter] if chapter in CHAPTERS else []
+    for each in [*preferred, *CHAPTERS]:
+        for exercise in specs(each):
             if exercise.name == name:
                 return exercise
     raise KeyError(f"no exercise called {name!r} in {', '.join(CHAPTERS)}")
