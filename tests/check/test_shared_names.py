@@ -69,3 +69,13 @@ def test_chapter_of_prefers_the_set_up_chapter_when_the_notebook_defines_its_exe
 def test_setup_notebook_records_the_chapter_outside_ipython(two_chapters):
     assert notebook.setup(FAKE) in (True, False)
     assert notebook.current_chapter() == FAKE
+
+
+def test_named_prefers_the_given_chapter_for_a_shared_name():
+    assert exercises.named("evaluate").chapter == "ch02_autograd"  # chapters in order
+    assert exercises.named("evaluate", "ch08_capstone").number == 6
+    assert exercises.find("evaluate", "ch08_capstone").chapter == "ch08_capstone"
+    assert exercises.find("train_model", "ch08_capstone").number == 4
+    assert exercises.named("TwoLayerNet", "ch04_init_and_networks").number == 2
+    with pytest.raises(KeyError):
+        exercises.named("evaluate", "ch03_activations")
