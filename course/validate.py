@@ -22,14 +22,13 @@ from nbgrader.validator import Validator
 from tornado import web
 
 from course import exercises
-from course.exercises.unconverted import EXERCISES as UNCONVERTED
 
 NOT_SOLVED_ERRORS = ("NotSolved", "NotImplementedError")  # the checker's, the stub's
 DETAILS = "Each failing test cell follows, in the notebook's order."
 
 
 def _chapters() -> list[str]:
-    return [*exercises.CHAPTERS, *dict.fromkeys(e.chapter for e in UNCONVERTED)]
+    return list(exercises.CHAPTERS)
 
 
 def _test_cells(nb) -> dict:

@@ -19,6 +19,11 @@ _unmade: dict[str, object] = {}  # name a failed demo cell did not assign -> the
 _chapter: list[str | None] = [None]  # the chapter set up in this kernel (None: any converted one)
 
 
+def current_chapter() -> str | None:
+    """The chapter ``setup`` was given in this kernel (None when not set up or not given)."""
+    return _chapter[0]
+
+
 def _frame_names(code) -> list[str]:
     """A method's class first (``PhoneClassifier`` for ``PhoneClassifier.fit``), then the name."""
     path = getattr(code, "co_qualname", code.co_name).split(".")

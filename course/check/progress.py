@@ -4,13 +4,18 @@ import contextlib
 import io
 
 from course import exercises
-from course.check import references, runner
+from course.check import notebook, references, runner
 
 STATUS = {"passed": "passed", "failed": "failed", "not solved": "not attempted"}
 
 
 def chapter_of(namespace: dict) -> str:
-    """The chapter whose exercise functions the namespace defines most of."""
+    """The chapter set up by ``checks.setup_notebook(chapter)`` when the namespace defines one
+    of its exercises, else the chapter whose exercise functions the namespace defines most of."""
+    chosen = notebook.current_chapter()
+    if chosen in exercises.CHAPTERS and any(e.name in namespace
+                                            for e in exercises.specs(chosen)):
+        return chosen
     counts = {chapter: sum(e.name in namespace for e in exercises.specs(chapter))
               for chapter in exercises.CHAPTERS}
     best = max(counts, key=counts.get)

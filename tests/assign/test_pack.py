@@ -78,7 +78,8 @@ def packed(tmp_path_factory):
 def test_the_pack_holds_no_solution_line_hidden_test_or_instructor_file(packed):
     folder, _ = packed
     secrets = secret_lines()
-    assert len(secrets) > 500, "the definition of a solution line finds the answers"
+    # mostly solution lines: each hidden test is now one checks.exercise line (458 with ch08)
+    assert len(secrets) > 400, "the definition of a solution line finds the answers"
     assert leaks(folder, secrets) == []
     names = {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
     for absent in ("source", "solutions", "course/assign", "course/grade", "course/cli.py",
