@@ -8,8 +8,9 @@ student's notebook reads those inputs and observations back, so the visible chec
 depend on the machine's random generator.
 
 Hidden references never live in the repository: the grader computes them with the solution in a
-trusted kernel (``COURSE_RECORD_HIDDEN`` names the file to write) and installs them in a grading
-kernel before any student code runs (``install_hidden``), as text that is decoded on every use.
+trusted kernel (``COURSE_RECORD_HIDDEN`` names the file to write) and keeps them: the grading
+kernels never see them (``course.grade.verdicts`` judges there, with ``hidden(..., text=...)``).
+``install_hidden`` serves a trusted kernel that judges in-process (the feedback benchmark).
 """
 
 import json
@@ -94,11 +95,26 @@ def install_hidden(text: str) -> None:
     _hidden_text = str(text)
 
 
-def hidden(exercise: Exercise, seed: int, cases: list[Case]) -> list[dict]:
-    """The installed reference observations of one hidden call, checked against its inputs."""
+def hidden(exercise: Exercise, seed: int, cases: list[Case], text: str | None = None
+           ) -> list[dict]:
+    """The reference observations of one hidden call, checked against its inputs.
+
+    Args:
+        exercise: the spec.
+        seed: the hidden call's seed.
+        cases: the inputs generated from ``seed``.
+        text: the grader's references (``course.grade.trusted``); default the installed ones.
+
+    Returns:
+        One reference observation per case.
+
+    Raises:
+        MissingReferences: none for this call, or made for other inputs.
+    """
     key = hidden_key(exercise, seed)
+    text = _hidden_text if text is None else text
     try:
-        entry = json.loads(_hidden_text)[key] if _hidden_text else None
+        entry = json.loads(text)[key] if text else None
     except (ValueError, KeyError):
         entry = None
     if entry is None:

@@ -29,9 +29,10 @@ class Report:
     cases: int = 0
     line: str = ""
     error: BaseException | None = field(default=None, repr=False)
+    index: int | None = None  # the reported case, when the student's code raised on it
 
 
-def _pick(failures: list[tuple[Case, Failure, BaseException | None]]):
+def _pick(failures: list[tuple[Case, Failure, int]]):
     """The failure to report: the smallest explained one (a bare shape is not), else the
     smallest specific one, else the smallest raise, else the first."""
     for wanted in (lambda f: f.specific and f.explained, lambda f: f.specific,
@@ -78,19 +79,42 @@ def check(exercise: Exercise, function, kind: str = "visible", seed: int | None 
         else:
             references.record_hidden(exercise, seed, cases, observations)
         return Report(exercise, "passed", len(cases))
+    report = verdict(exercise, cases, [p.observation for p in probed], refs)
+    if report.status == "failed" and report.index is not None:
+        report.error = probed[report.index].error
+    return report
+
+
+def verdict(exercise: Exercise, cases: list[Case], observations: list[dict],
+            refs: list[dict]) -> Report:
+    """Judge observations of ``exercise`` on ``cases`` against the references; pure data.
+
+    The same verdict in the student's notebook (observations made there) and in the grader
+    (observations sent back by the grading kernel, ``course.grade.verdicts``).
+
+    Args:
+        exercise: the spec (its contract judges).
+        cases: the inputs.
+        observations: one plain observation per case (``course.check.probe``).
+        refs: the solution's observation per case.
+
+    Returns:
+        A ``Report``; on failure ``index`` is the reported case's position.
+    """
     failures = []
-    for case, result, reference in zip(cases, probed, refs, strict=True):
-        if result.observation.get("outcome") == "not_solved":
+    for index, (case, observation, reference) in enumerate(
+            zip(cases, observations, refs, strict=True)):
+        if observation.get("outcome") == "not_solved":
             return Report(exercise, "not solved", len(cases), NotSolved(exercise).line)
-        failure = judge(exercise.contract, case, result.observation, reference)
+        failure = judge(exercise.contract, case, observation, reference)
         if failure:
-            failures.append((case, failure, result.error))
+            failures.append((case, failure, index))
     chosen = _pick(failures)
     if chosen is None:
         return Report(exercise, "passed", len(cases))
-    case, failure, error = chosen
+    case, failure, index = chosen
     return Report(exercise, "failed", len(cases), failure_line(exercise, case, failure),
-                  error if failure.kind == "raised" else None)
+                  index=index if failure.kind == "raised" else None)
 
 
 def _student_frames(error: BaseException):

@@ -65,11 +65,15 @@ def _tensor(spec: dict) -> torch.Tensor:
     dtype = TORCH_DTYPES[spec["dtype"]]
     raw = bytearray(base64.b64decode(spec["data"]))
     carrier = torch.int16 if dtype == torch.bfloat16 else dtype
+    shape = [int(size) for size in spec["shape"]]
+    # the data must hold exactly the shape's elements: a forged shape allocates nothing
+    if any(size < 0 for size in shape) or math.prod(shape) * dtype.itemsize != len(raw):
+        raise ValueError(f"tensor data of {len(raw)} bytes does not fit shape {shape}")
     if raw:
         flat = torch.frombuffer(raw, dtype=carrier)  # little-endian hosts only (x86, ARM)
-        tensor = flat.view(dtype).reshape(spec["shape"]).clone()
+        tensor = flat.view(dtype).reshape(shape).clone()
     else:
-        tensor = torch.empty(spec["shape"], dtype=dtype)
+        tensor = torch.empty(shape, dtype=dtype)
     return tensor.requires_grad_(True) if spec.get("requires_grad") else tensor
 
 

@@ -7,12 +7,14 @@ nbgrader's own ``LimitOutput``, ``SaveAutoGrades``, ...
 
 import math
 import time
+from pathlib import Path
 
 from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
+from course.grade import verdicts
 from course.grade.polling import ShortPolls
 
 GUARD_CELL_ID = "course-grader-guard"
@@ -33,7 +35,8 @@ def _is_test_cell(cell) -> bool:
 
 
 def guard_source(hidden_references: str) -> str:
-    """The grader's first cell: install the hidden references, then snapshot the helpers."""
+    """A first cell that installs hidden references in a trusted kernel, then snapshots the
+    helpers (the feedback benchmark's fast path; ``course grade`` never sends references)."""
     if not hidden_references:
         return GUARD_SNAPSHOT
     return ("import course.check.references as _course_references\n"
@@ -44,14 +47,13 @@ def guard_source(hidden_references: str) -> str:
 class InjectGuard(NbGraderPreprocessor):
     """Snapshot the real test helpers first, and restore them at the top of every test cell.
 
-    The first cell also installs the chapter's hidden references (``course.grade.trusted``),
-    before any student code runs; ``StripGuard`` removes that cell again.
+    The checks themselves are judged in the grader (``course.grade.verdicts``); the guard only
+    keeps the kernel's probe honest against ordinary shortcuts. ``StripGuard`` removes the
+    first cell again.
     """
 
-    hidden_references = Unicode("", help="JSON text of the hidden references").tag(config=True)
-
     def preprocess(self, nb, resources):
-        guard = new_code_cell(guard_source(self.hidden_references))
+        guard = new_code_cell(GUARD_SNAPSHOT)
         guard.id = GUARD_CELL_ID
         nb.cells.insert(0, guard)
         for cell in nb.cells:
@@ -107,6 +109,12 @@ class GuardedExecute(ShortPolls, Execute):
     """
 
     notebook_timeout = Integer(300, help="Seconds for the whole notebook").tag(config=True)
+    judge_in_grader = Bool(True, help="Judge test cells made of checks.exercise calls in the "
+                           "grader (course.grade.verdicts)").tag(config=True)
+    hidden_references = Unicode("", help="JSON text of the hidden references (never sent to "
+                                "the kernel)").tag(config=True)
+    kernel_folder = Unicode("", help="The kernel's working folder (default: the notebook's)"
+                            ).tag(config=True)
     live_output_bytes = Integer(4_000_000, help="Characters of output kept per cell while it "
                                 "runs; the rest is dropped").tag(config=True)
     startup_timeout = Integer(120, help="Seconds for the grader's own first cell (imports torch)"
@@ -119,14 +127,50 @@ class GuardedExecute(ShortPolls, Execute):
         self._started = time.monotonic()
         self._dead_at = None
         self._cell_timeout = self.timeout
+        metadata = (resources or {}).get("metadata", {})
+        own_folder = metadata.get("path")
+        if self.kernel_folder and Path(self.kernel_folder).is_dir():
+            metadata["path"] = self.kernel_folder  # where nbclient starts the kernel
         try:
             return super().preprocess(nb, resources, km)
         finally:
             self.timeout = self._cell_timeout
+            if own_folder is not None:
+                metadata["path"] = own_folder
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
+        calls = None
+        if self.judge_in_grader and _is_test_cell(cell):
+            source = cell.source.removeprefix(GUARD_RESTORE)
+            calls = verdicts.calls_of(source)
+        if calls is None:
+            return self._run(cell, resources, index)
+        return self._judge(cell, resources, index, calls), resources
+
+    def _judge(self, cell, resources, index, calls):
+        """Run each check's request in the kernel, judge its reply here, write the outputs."""
+        chapter = resources.get("nbgrader", {}).get("assignment", "")
+        cell.outputs = []
+        for call in calls:
+            try:
+                planned = verdicts.plan(chapter, call, self.hidden_references)
+            except Exception as error:  # noqa: BLE001 - the course's fault, said as such
+                cell.outputs.append(_error("GraderError", f"{GRADER_PREFIX}cannot check "
+                                           f"{call.name}: {type(error).__name__}: {error}"))
+                break
+            request = new_code_cell(verdicts.request_source(chapter, planned, GUARD_RESTORE))
+            self._run(request, resources, index)
+            passed, shown = verdicts.outputs_for(planned, request.outputs)
+            cell.outputs.extend(shown)
+            if not passed:
+                break
+        self.nb.cells[index] = cell  # nbclient put the last request in the cell's place
+        return cell
+
+    def _run(self, cell, resources, index):
+        """Execute one cell in the kernel within the notebook's budget."""
         if self._dead_at is not None:
             cell.outputs = [_error("KernelDied", f"{GRADER_PREFIX}not run: the kernel died in "
                                                  f"cell {self._dead_at}")]
@@ -158,6 +202,8 @@ class GuardedExecute(ShortPolls, Execute):
 
     def process_message(self, msg, cell, cell_index):
         kind = msg["msg_type"]
+        if kind == "display_data" and verdicts.MIME in msg["content"].get("data", {}):
+            return super().process_message(msg, cell, cell_index)  # judged, size-checked later
         if kind in ("stream", "display_data", "update_display_data", "execute_result", "error") \
                 or kind.startswith("comm"):
             size = _size(msg["content"]) + sum(len(b) for b in msg.get("buffers") or [])

@@ -3,11 +3,12 @@
 During autograding the grader runs ``snapshot()`` in the kernel before any student code, and
 ``restore(globals())`` at the top of every test cell. A student who redefines ``torch.allclose``,
 ``torch.testing.assert_close``, NumPy's comparisons, the tensor methods the checker uses, or the
-course's checks (``course.checks``, the checker ``course.check.*`` with its installed hidden
-references, the exercise specs ``course.exercises.*``: on the module, by replacing the module in
-``sys.modules``, or by rebinding the imported names) then still faces the real ones. This
-defends against ordinary shortcuts, not against code written to attack the grader itself; the
-sandbox is the other layer.
+course's checks (``course.checks``, the checker ``course.check.*``, the exercise specs
+``course.exercises.*``: on the module, by replacing the module in ``sys.modules``, or by
+rebinding the imported names) then still faces the real ones. This defends against ordinary
+shortcuts in test cells that run as code. The course's own test cells are judged in the grader
+(``course.grade.verdicts``), where no submission reaches; there the guard only keeps the
+kernel's probe honest, and the sandbox is the other layer.
 """
 
 import importlib

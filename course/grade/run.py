@@ -74,7 +74,11 @@ def _autograde_one(job: tuple) -> tuple[str, str | None]:
         InjectGuard, GuardedExecute, StripGuard, DemoteStderr, LimitOutputSize,
         ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
         CheckCellMetadata]
-    config.InjectGuard.hidden_references = hidden
+    config.GuardedExecute.hidden_references = hidden  # judged here, never sent to a kernel
+    # the kernel works in (a copy of) the staged submission, not in nbgrader's autograded folder,
+    # which holds the notebook with its hidden tests while it runs
+    config.GuardedExecute.kernel_folder = str(Path(course_dir) / STAGING / "submitted" / student
+                                              / chapter)
     config.GuardedExecute.timeout = cell_timeout
     config.GuardedExecute.notebook_timeout = notebook_timeout
     config.GuardedExecute.record_timing = False

@@ -4,9 +4,9 @@ Before grading a chapter whose test cells call ``checks.exercise(..., cases="hid
 grader runs the source notebook's first code cell, its solution cells and its test cells (hidden
 parts included) in a kernel of its own, outside the sandbox, with ``COURSE_RECORD_HIDDEN``
 naming a scratch file: each hidden call observes the solution on its generated cases and writes
-the observations there, the visible calls do nothing. ``autograde.InjectGuard`` then installs
-that text in every grading kernel before any student code runs; it is never written into a
-student's folder or the repository.
+the observations there, the visible calls do nothing. ``GuardedExecute`` judges every grading
+kernel's replies against that text (``course.grade.verdicts``); it is never sent to a kernel,
+written into a student's folder or into the repository.
 """
 
 import os

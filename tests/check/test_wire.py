@@ -72,3 +72,10 @@ def test_fingerprint_depends_on_the_values_only():
     a = (torch.arange(3), 2)
     assert wire.fingerprint(a) == wire.fingerprint((torch.arange(3), 2))
     assert wire.fingerprint(a) != wire.fingerprint((torch.arange(3).float(), 2))
+
+
+def test_tensor_data_that_does_not_fit_its_shape_is_refused_before_any_allocation():
+    for shape, data in (([10 ** 12], ""), ([2, 2], "AAAA"), ([-1], "")):
+        spec = {"__tensor__": {"dtype": "float32", "shape": shape, "data": data}}
+        with pytest.raises(ValueError, match="does not fit"):
+            wire.decode(spec)

@@ -1,0 +1,55 @@
+"""In a grading kernel: observe the student's function on the cases the grader sent; reply.
+
+The grader (``course.grade.verdicts``) runs ``observe(...)`` in place of a test cell. The cases
+arrive as ``wire`` text (inputs only), each is probed exactly as in the student's notebook
+(``course.check.probe``), and the observations go back as one display output of type ``MIME``:
+``wire`` JSON text, plain data, no pickle. No reference, no hidden test code and no verdict is
+ever in the kernel: the grader judges the reply.
+"""
+
+import traceback
+
+from IPython.display import display
+
+from course import exercises
+from course.check import wire
+from course.check.probe import probe
+from course.check.spec import Case
+
+MIME = "text/vnd.course.observations"
+
+
+def _student_traceback(error: BaseException | None) -> list[str] | None:
+    """The student's exception as text lines, from their own code down (as in the notebook)."""
+    if error is None:
+        return None
+    from course.check.runner import _student_frames
+
+    shown = traceback.format_exception(type(error), error, _student_frames(error))
+    return "".join(shown).rstrip("\n").splitlines()[-60:]
+
+
+def observations(chapter: str, name: str, function, cases_text: str) -> dict:
+    """Probe ``function`` as exercise ``name`` of ``chapter`` on the cases in ``cases_text``.
+
+    Args:
+        chapter: the chapter, so ch08's ``evaluate`` is not ch02's.
+        name: the exercise's name.
+        function: the student's function (the name the test cell passed).
+        cases_text: ``wire`` text of ``[[args, note], ...]``.
+
+    Returns:
+        ``{"observations": [...], "tracebacks": [...]}``, one entry per case.
+    """
+    exercise = exercises.find(name, chapter)
+    cases = [Case(tuple(args), note) for args, note in wire.loads(cases_text)]
+    probed = [probe(exercise, function, case) for case in cases]
+    return {"observations": [p.observation for p in probed],
+            "tracebacks": [_student_traceback(p.error) for p in probed]}
+
+
+def observe(chapter: str, name: str, function, cases_text: str) -> None:
+    """Reply to the grader: ``observations(...)`` as one ``MIME`` display output."""
+    __tracebackhide__ = True  # noqa: F841 - IPython hides this frame in tracebacks
+    reply = wire.dumps(observations(chapter, name, function, cases_text))
+    display({MIME: reply}, raw=True)
