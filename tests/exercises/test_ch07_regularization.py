@@ -9,9 +9,7 @@ the test only.
 
 import pytest
 
-from course.check import references, runner
-from course.check.probe import probe
-from course.exercises import find
+from course.check import runner
 from course.exercises.ch07_regularization import (
     batch_norm,
     correctness,
@@ -20,7 +18,7 @@ from course.exercises.ch07_regularization import (
     evaluation,
     stopping,
 )
-from tests.exercises.solutions import function_from
+from tests.exercises import explaining
 
 CHAPTER = "ch07_regularization"
 ANSWERS = {
@@ -456,37 +454,15 @@ ROWS = [
 ]
 
 
-def answer(key: str):
-    name, source = ANSWERS[key]
-    return find(name), function_from(source, name, CHAPTER)
-
-
-def findings(explanation, exercise, function) -> list:
-    found = []
-    for case, reference in references.visible(exercise):
-        observation = probe(exercise, function, case).observation
-        found.append(explanation(case, observation, reference)
-                     if observation.get("outcome") == "returned" else None)
-    return found
-
-
-@pytest.mark.filterwarnings("ignore::UserWarning")
-@pytest.mark.parametrize("explanation, mistake, unrelated, phrase", ROWS,
-                         ids=[f"{row[0].__name__}-{row[1]}" for row in ROWS])
-def test_explanation_names_its_mistake_and_only_its_mistake(explanation, mistake, unrelated,
-                                                            phrase):
-    exercise, wrong = answer(mistake)
-    assert any(findings(explanation, exercise, wrong)), "never fires on its own mistake"
-    report = runner.check(exercise, wrong)
-    assert report.status == "failed"
-    if phrase:
-        assert phrase in report.line
-    _, other = answer(unrelated)
-    assert not any(findings(explanation, exercise, other)), "fires on another mistake"
+test_explanation_names_its_mistake_and_only_its_mistake = explaining.explanation_test(
+    [(explanation, ANSWERS[mistake][0], mistake, unrelated, phrase)
+     for explanation, mistake, unrelated, phrase in ROWS],
+    ids=[f"{row[0].__name__}-{row[1]}" for row in ROWS],
+    source=lambda name, key: ANSWERS[key][1], must_fail=True)
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("key", sorted(ANSWERS))
 def test_every_wrong_answer_fails_a_visible_check(key):
-    exercise, wrong = answer(key)
+    exercise, wrong = explaining.answer(*ANSWERS[key], CHAPTER)
     assert runner.check(exercise, wrong).status == "failed"

@@ -7,11 +7,10 @@ import re
 import nbformat
 import pytest
 
-from course import exercises
 from course.assign.build import notebook_path
 from course.check import runner
 from tests.conftest import ROOT
-from tests.exercises.solutions import function_from
+from tests.exercises import explaining
 
 CHAPTER = "ch08_capstone"
 ANSWERS = {  # label: (exercise, source of the wrong answer, phrase)
@@ -347,7 +346,7 @@ def wrong_answer(label: str):
 
 def line_of(label: str) -> str:
     name, source, _ = wrong_answer(label)
-    report = runner.check(exercises.find(name, CHAPTER), function_from(source, name, CHAPTER))
+    report = runner.check(*explaining.answer(name, source, CHAPTER))
     assert report.status == "failed", label
     return report.line
 
