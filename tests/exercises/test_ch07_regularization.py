@@ -4,7 +4,7 @@ unrelated mistake, and the student sees it.
 Each row: the explanation, a wrong answer it must name (on at least one visible case, and in the
 message the student sees when the phrase is given), and another wrong answer of the same
 exercise on which it must stay silent on every visible case. The answers are written here for
-the test only.
+the test only, most of them as the source notebook's solution with a change (``edited``).
 """
 
 import pytest
@@ -22,7 +22,6 @@ from tests.exercises import explaining
 from tests.exercises.solutions import solution_source
 
 CHAPTER = "ch07_regularization"
-# The solutions of the source notebook; most wrong answers below are one of them with a change.
 BN_TRAIN = solution_source(CHAPTER, "ex_batch_norm_train")
 DROPOUT = solution_source(CHAPTER, "ex_inverted_dropout")
 STOPPING = solution_source(CHAPTER, "ex_early_stopping")
