@@ -24,6 +24,7 @@ from course.check import notebook as _notebook
 from course.check import progress as _progress
 from course.check import runner as _runner
 from course.check.render import CheckFailure, NotSolved
+from course.quiet import no_progress_bars
 
 __all__ = ["CheckFailure", "NotSolved", "exercise", "progress", "setup_notebook", "check",
            "check_close", "check_dtype", "check_raises", "check_shape", "check_tensor",
@@ -196,12 +197,15 @@ def exercise(name: str, function, cases: str = "visible", seed: int | None = Non
         CheckFailure: a check failed; the message names the smallest input and the mistake.
     """
     __tracebackhide__ = True  # noqa: F841 - IPython hides this frame in tracebacks
-    _runner.run_exercise(name, function, cases=cases, seed=seed)
+    with no_progress_bars():  # a bar the function draws would show once per case
+        _runner.run_exercise(name, function, cases=cases, seed=seed)
 
 
 def progress(chapter: str | None = None) -> None:
     """Print the chapter's exercises with their status (visible checks re-run quietly)."""
-    print(_progress.table(sys._getframe(1).f_globals, chapter) + "\n", end="")
+    with no_progress_bars():
+        found = _progress.table(sys._getframe(1).f_globals, chapter)
+    print(found + "\n", end="")
 
 
 def setup_notebook(chapter: str | None = None) -> None:

@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import re
 
 import nbformat
 import torch
@@ -34,3 +35,18 @@ def function_from(source: str, name: str, chapter: str):
     namespace = solution_namespace(chapter)
     exec(compile(source, f"<answer {name}>", "exec"), namespace)  # noqa: S102
     return namespace[name]
+
+
+def solution_source(chapter: str, grade_id: str) -> str:
+    """The source notebook's solution cell ``grade_id``, without its solution markers.
+
+    Args:
+        chapter: the chapter's folder name, e.g. ``ch07_regularization``.
+        grade_id: the nbgrader id of the solution cell, e.g. ``ex_early_stopping``.
+
+    Returns:
+        The cell's source, the code between the markers kept as it stands.
+    """
+    cells = nbformat.read(notebook_path(chapter, "source", ROOT), as_version=4).cells
+    cell = next(c for c in cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    return re.sub(r" *### (BEGIN|END) SOLUTION\n", "", cell.source)

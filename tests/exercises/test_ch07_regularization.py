@@ -4,14 +4,12 @@ unrelated mistake, and the student sees it.
 Each row: the explanation, a wrong answer it must name (on at least one visible case, and in the
 message the student sees when the phrase is given), and another wrong answer of the same
 exercise on which it must stay silent on every visible case. The answers are written here for
-the test only.
+the test only, most of them as the source notebook's solution with a change (``edited``).
 """
 
 import pytest
 
-from course.check import references, runner
-from course.check.probe import probe
-from course.exercises import find
+from course.check import runner
 from course.exercises.ch07_regularization import (
     batch_norm,
     correctness,
@@ -20,10 +18,27 @@ from course.exercises.ch07_regularization import (
     evaluation,
     stopping,
 )
-from tests.exercises.solutions import function_from
+from tests.exercises import explaining
+from tests.exercises.solutions import solution_source
 
 CHAPTER = "ch07_regularization"
-ANSWERS = {
+BN_TRAIN = solution_source(CHAPTER, "ex_batch_norm_train")
+DROPOUT = solution_source(CHAPTER, "ex_inverted_dropout")
+STOPPING = solution_source(CHAPTER, "ex_early_stopping")
+EXPLICIT = solution_source(CHAPTER, "ex_explicit_l2")
+LAYER = solution_source(CHAPTER, "ex_dropout_module")
+CORRECTNESS = solution_source(CHAPTER, "ex_loss_by_correctness")
+
+
+def edited(source: str, *changes: tuple[str, str]) -> str:
+    """``source`` with each ``(old, new)`` change made; every ``old`` must occur in it."""
+    for old, new in changes:
+        assert old in source, old
+        source = source.replace(old, new)
+    return source
+
+
+ANSWERS = {  # key: (exercise, source of the wrong answer)
     "block-bias": ("make_block", """
 def make_block(in_features, out_features, dropout_p):
     return nn.Sequential(nn.Linear(in_features, out_features), nn.BatchNorm1d(out_features),
@@ -40,38 +55,19 @@ def make_block(in_features, out_features, dropout_p):
     return nn.Sequential(nn.Linear(in_features, out_features, bias=False), nn.ReLU(),
                          nn.BatchNorm1d(out_features), nn.Dropout(dropout_p))
 """),
-    "bn-biasedrun": ("batch_norm_train", """
-def batch_norm_train(x, weight, bias, running_mean, running_var, momentum=0.1, eps=1e-5):
-    mean = x.mean(dim=0)
-    var = x.var(dim=0, correction=0)
-    out = (x - mean) / torch.sqrt(var + eps) * weight + bias
-    return (out, (1 - momentum) * running_mean + momentum * mean,
-            (1 - momentum) * running_var + momentum * var)
-"""),
-    "bn-dim1": ("batch_norm_train", """
-def batch_norm_train(x, weight, bias, running_mean, running_var, momentum=0.1, eps=1e-5):
-    mean = x.mean(dim=1, keepdim=True)
-    var = x.var(dim=1, correction=0, keepdim=True)
-    out = (x - mean) / torch.sqrt(var + eps) * weight + bias
-    return (out, (1 - momentum) * running_mean + momentum * x.mean(0),
-            (1 - momentum) * running_var + momentum * x.var(dim=0))
-"""),
-    "bn-momentum": ("batch_norm_train", """
-def batch_norm_train(x, weight, bias, running_mean, running_var, momentum=0.1, eps=1e-5):
-    mean = x.mean(dim=0)
-    var = x.var(dim=0, correction=0)
-    out = (x - mean) / torch.sqrt(var + eps) * weight + bias
-    return (out, momentum * running_mean + (1 - momentum) * mean,
-            momentum * running_var + (1 - momentum) * x.var(dim=0))
-"""),
-    "bn-unbiased": ("batch_norm_train", """
-def batch_norm_train(x, weight, bias, running_mean, running_var, momentum=0.1, eps=1e-5):
-    mean = x.mean(dim=0)
-    var = x.var(dim=0)
-    out = (x - mean) / torch.sqrt(var + eps) * weight + bias
-    return (out, (1 - momentum) * running_mean + momentum * mean,
-            (1 - momentum) * running_var + momentum * var)
-"""),
+    "bn-biasedrun": ("batch_norm_train", edited(BN_TRAIN, ("momentum * unbiased_var",
+                                                           "momentum * biased_var"))),
+    "bn-dim1": ("batch_norm_train", edited(BN_TRAIN, (
+        "out = (x - mean) / torch.sqrt(biased_var + eps)",
+        "out = (x - x.mean(dim=1, keepdim=True)) / torch.sqrt(x.var(dim=1, correction=0, "
+        "keepdim=True) + eps)"))),
+    "bn-momentum": ("batch_norm_train", edited(
+        BN_TRAIN, ("(1 - momentum) * running_mean + momentum * mean",
+                   "momentum * running_mean + (1 - momentum) * mean"),
+        ("(1 - momentum) * running_var + momentum * unbiased_var",
+         "momentum * running_var + (1 - momentum) * unbiased_var"))),
+    "bn-unbiased": ("batch_norm_train", edited(BN_TRAIN, ("torch.sqrt(biased_var + eps)",
+                                                          "torch.sqrt(unbiased_var + eps)"))),
     "bne-batch": ("batch_norm_eval", """
 def batch_norm_eval(x, weight, bias, running_mean, running_var, eps=1e-5):
     return (x - x.mean(0)) / torch.sqrt(x.var(0, correction=0) + eps) * weight + bias
@@ -84,128 +80,24 @@ def batch_norm_eval(x, weight, bias, running_mean, running_var, eps=1e-5):
 def batch_norm_eval(x, weight, bias, running_mean, running_var, eps=1e-5):
     return (x - running_mean) / torch.sqrt(running_var) * weight + bias
 """),
-    "drop-inplace": ("inverted_dropout", """
-def inverted_dropout(x, p, training=True, generator=None):
-    if not x.is_floating_point():
-        raise TypeError("no")
-    if not training or p == 0:
-        return x
-    if p == 1:
-        return x.zero_()
-    keep = torch.rand(x.shape, generator=generator) >= p
-    return x.mul_(keep).div_(1 - p)
-"""),
-    "drop-lt": ("inverted_dropout", """
-def inverted_dropout(x, p, training=True, generator=None):
-    if not x.is_floating_point():
-        raise TypeError("no")
-    if not training or p == 0:
-        return x
-    if p == 1:
-        return torch.zeros_like(x)
-    keep = torch.rand(x.shape, generator=generator) < 1 - p
-    return x * keep / (1 - p)
-"""),
-    "drop-nan": ("inverted_dropout", """
-def inverted_dropout(x, p, training=True, generator=None):
-    if not x.is_floating_point():
-        raise TypeError("no")
-    if not training:
-        return x
-    keep = torch.rand(x.shape, generator=generator) >= p
-    return x * keep / (1 - p)
-"""),
-    "drop-notype": ("inverted_dropout", """
-def inverted_dropout(x, p, training=True, generator=None):
-    if not training or p == 0:
-        return x
-    if p == 1:
-        return torch.zeros_like(x)
-    keep = torch.rand(x.shape, generator=generator) >= p
-    return x * keep / (1 - p)
-"""),
-    "drop-p": ("inverted_dropout", """
-def inverted_dropout(x, p, training=True, generator=None):
-    if not x.is_floating_point():
-        raise TypeError("no")
-    if not training or p == 0:
-        return x
-    if p == 1:
-        return torch.zeros_like(x)
-    keep = torch.rand(x.shape, generator=generator) >= p
-    return x * keep / p
-"""),
-    "es-last": ("train_with_early_stopping", """
-def train_with_early_stopping(model, train_one_epoch, validation_loss, max_epochs, patience):
-    best_loss, best_epoch, best_state = float("inf"), 0, model.state_dict()
-    val_losses, bad = [], 0
-    for epoch in range(1, max_epochs + 1):
-        train_one_epoch(model)
-        loss = validation_loss(model)
-        val_losses.append(loss)
-        if loss < best_loss:
-            best_loss, best_epoch, best_state, bad = loss, epoch, model.state_dict(), 0
-        else:
-            bad += 1
-            if bad >= patience:
-                break
-    model.load_state_dict(best_state)
-    return best_epoch, val_losses
-"""),
-    "es-le": ("train_with_early_stopping", """
-def train_with_early_stopping(model, train_one_epoch, validation_loss, max_epochs, patience):
-    best_loss, best_epoch, best_state = float("inf"), 0, copy.deepcopy(model.state_dict())
-    val_losses, bad = [], 0
-    for epoch in range(1, max_epochs + 1):
-        train_one_epoch(model)
-        loss = validation_loss(model)
-        val_losses.append(loss)
-        if loss <= best_loss:
-            best_loss, best_epoch, bad = loss, epoch, 0
-            best_state = copy.deepcopy(model.state_dict())
-        else:
-            bad += 1
-            if bad >= patience:
-                break
-    model.load_state_dict(best_state)
-    return best_epoch, val_losses
-"""),
-    "es-patience": ("train_with_early_stopping", """
-def train_with_early_stopping(model, train_one_epoch, validation_loss, max_epochs, patience):
-    best_loss, best_epoch, best_state = float("inf"), 0, copy.deepcopy(model.state_dict())
-    val_losses, bad = [], 0
-    for epoch in range(1, max_epochs + 1):
-        train_one_epoch(model)
-        loss = validation_loss(model)
-        val_losses.append(loss)
-        if loss < best_loss:
-            best_loss, best_epoch, bad = loss, epoch, 0
-            best_state = copy.deepcopy(model.state_dict())
-        else:
-            bad += 1
-            if bad > patience:
-                break
-    model.load_state_dict(best_state)
-    return best_epoch, val_losses
-"""),
-    "es-zero": ("train_with_early_stopping", """
-def train_with_early_stopping(model, train_one_epoch, validation_loss, max_epochs, patience):
-    best_loss, best_epoch, best_state = float("inf"), 0, copy.deepcopy(model.state_dict())
-    val_losses, bad = [], 0
-    for epoch in range(max_epochs):
-        train_one_epoch(model)
-        loss = validation_loss(model)
-        val_losses.append(loss)
-        if loss < best_loss:
-            best_loss, best_epoch, bad = loss, epoch, 0
-            best_state = copy.deepcopy(model.state_dict())
-        else:
-            bad += 1
-            if bad >= patience:
-                break
-    model.load_state_dict(best_state)
-    return best_epoch, val_losses
-"""),
+    "drop-inplace": ("inverted_dropout", edited(
+        DROPOUT, ("torch.zeros_like(x)", "x.zero_()"), ("x * keep / (1 - p)",
+                                                        "x.mul_(keep).div_(1 - p)"))),
+    "drop-lt": ("inverted_dropout", edited(DROPOUT, (">= p)", "< 1 - p)"))),
+    "drop-nan": ("inverted_dropout", edited(
+        DROPOUT, ("training or p == 0", "training"),
+        ("    if p == 1:\n        return torch.zeros_like(x)\n", ""))),
+    "drop-notype": ("inverted_dropout", edited(DROPOUT, ("if not x.is_floating_point():",
+                                                         "if False:"))),
+    "drop-p": ("inverted_dropout", edited(DROPOUT, ("x * keep / (1 - p)", "x * keep / p"))),
+    "es-last": ("train_with_early_stopping", edited(
+        STOPPING, ("copy.deepcopy(model.state_dict())", "model.state_dict()"))),
+    "es-le": ("train_with_early_stopping", edited(STOPPING, ("loss < best_loss",
+                                                             "loss <= best_loss"))),
+    "es-patience": ("train_with_early_stopping", edited(STOPPING, (">= patience",
+                                                                   "> patience"))),
+    "es-zero": ("train_with_early_stopping", edited(STOPPING, ("range(1, max_epochs + 1)",
+                                                               "range(max_epochs)"))),
     "eval-alwaystrain": ("evaluate_loss", """
 def evaluate_loss(model, inputs, targets, loss_fn):
     model.eval()
@@ -233,58 +125,16 @@ def evaluate_loss(model, inputs, targets, loss_fn):
     with torch.no_grad():
         return loss_fn(model(inputs), targets).item()
 """),
-    "exp-nodecay": ("train_with_explicit_l2", """
-def train_with_explicit_l2(model, inputs, targets, lr, weight_decay, num_steps):
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
-    losses = []
-    for _ in range(num_steps):
-        data_loss = F.mse_loss(model(inputs), targets)
-        opt.zero_grad()
-        data_loss.backward()
-        opt.step()
-        losses.append(data_loss.item())
-    return losses
-"""),
-    "exp-nohalf": ("train_with_explicit_l2", """
-def train_with_explicit_l2(model, inputs, targets, lr, weight_decay, num_steps):
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
-    losses = []
-    for _ in range(num_steps):
-        data_loss = F.mse_loss(model(inputs), targets)
-        pen = weight_decay * sum((p ** 2).sum() for p in model.parameters())
-        opt.zero_grad()
-        (data_loss + pen).backward()
-        opt.step()
-        losses.append(data_loss.item())
-    return losses
-"""),
-    "exp-weightsonly": ("train_with_explicit_l2", """
-def train_with_explicit_l2(model, inputs, targets, lr, weight_decay, num_steps):
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
-    losses = []
-    for _ in range(num_steps):
-        data_loss = F.mse_loss(model(inputs), targets)
-        pen = weight_decay / 2 * sum((p ** 2).sum() for n, p in model.named_parameters()
-                                     if "weight" in n)
-        opt.zero_grad()
-        (data_loss + pen).backward()
-        opt.step()
-        losses.append(data_loss.item())
-    return losses
-"""),
-    "exp-withpen": ("train_with_explicit_l2", """
-def train_with_explicit_l2(model, inputs, targets, lr, weight_decay, num_steps):
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
-    losses = []
-    for _ in range(num_steps):
-        loss = F.mse_loss(model(inputs), targets) + weight_decay / 2 * sum(
-            (p ** 2).sum() for p in model.parameters())
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
-    return losses
-"""),
+    "exp-nodecay": ("train_with_explicit_l2", edited(
+        EXPLICIT, ("(data_loss + penalty).backward()", "data_loss.backward()"))),
+    "exp-nohalf": ("train_with_explicit_l2", edited(EXPLICIT, ("weight_decay / 2",
+                                                               "weight_decay"))),
+    "exp-weightsonly": ("train_with_explicit_l2", edited(
+        EXPLICIT, ("for p in model.parameters())",
+                   'for n, p in model.named_parameters() if "weight" in n)'))),
+    "exp-withpen": ("train_with_explicit_l2", edited(
+        EXPLICIT, ("losses.append(data_loss.item())",
+                   "losses.append((data_loss + penalty).item())"))),
     "l2-half": ("l2_penalty", """
 def l2_penalty(parameters, weight_decay):
     return weight_decay * sum((p ** 2).sum() for p in parameters)
@@ -302,118 +152,31 @@ def l2_penalty(parameters, weight_decay):
     n = sum(1 for _ in parameters)
     return weight_decay / 2 * sum((p ** 2).sum() for p in parameters) + 0 * n
 """),
-    "layer-eval": ("InvertedDropout", """
-class InvertedDropout(nn.Module):
-    def __init__(self, p=0.5):
-        super().__init__()
-        self.p = p
-    def forward(self, x):
-        if not self.training:
-            return x * (1 - self.p)
-        keep = torch.rand(x.shape) >= self.p
-        return x * keep
-"""),
-    "layer-flag": ("InvertedDropout", """
-class InvertedDropout(nn.Module):
-    def __init__(self, p=0.5):
-        super().__init__()
-        self.p = p
-        self.active = True
-    def eval(self):
-        self.active = False
-        return self
-    def forward(self, x):
-        if not self.active or self.p == 0:
-            return x
-        if self.p == 1:
-            return torch.zeros_like(x)
-        keep = torch.rand(x.shape) >= self.p
-        return x * keep / (1 - self.p)
-"""),
-    "layer-nan": ("InvertedDropout", """
-class InvertedDropout(nn.Module):
-    def __init__(self, p=0.5):
-        super().__init__()
-        self.p = p
-    def forward(self, x):
-        if not self.training:
-            return x
-        keep = torch.rand(x.shape) >= self.p
-        return x * keep / (1 - self.p)
-"""),
-    "layer-rate": ("InvertedDropout", """
-class InvertedDropout(nn.Module):
-    def __init__(self, p=0.5):
-        super().__init__()
-        self.rate = p
-    def forward(self, x):
-        if not self.training or self.rate == 0:
-            return x
-        if self.rate == 1:
-            return torch.zeros_like(x)
-        keep = torch.rand(x.shape) >= self.rate
-        return x * keep / (1 - self.rate)
-"""),
-    "lbc-all": ("loss_by_correctness", """
-def loss_by_correctness(logits, targets):
-    losses = F.binary_cross_entropy_with_logits(logits, targets, reduction="none")
-    wrong = (logits > 0).float() != targets
-    n = int(wrong.sum())
-    w = losses[wrong].sum()
-    return {"accuracy": 1.0 - n / logits.numel(), "loss": losses.mean().item(),
-            "wrong_share": (w / losses.sum()).item() if n else 0.0,
-            "mean_loss_wrong": (w / logits.numel()).item() if n else float("nan")}
-"""),
-    "lbc-capped": ("loss_by_correctness", """
-def loss_by_correctness(logits, targets):
-    losses = F.binary_cross_entropy(torch.sigmoid(logits), targets, reduction="none")
-    wrong = (logits > 0).float() != targets
-    n = int(wrong.sum())
-    w = losses[wrong].sum()
-    return {"accuracy": 1.0 - n / logits.numel(), "loss": losses.mean().item(),
-            "wrong_share": (w / losses.sum()).item() if n else 0.0,
-            "mean_loss_wrong": (w / n).item() if n else float("nan")}
-"""),
-    "lbc-ge": ("loss_by_correctness", """
-def loss_by_correctness(logits, targets):
-    losses = F.binary_cross_entropy_with_logits(logits, targets, reduction="none")
-    wrong = (logits >= 0).float() != targets
-    n = int(wrong.sum())
-    w = losses[wrong].sum()
-    return {"accuracy": 1.0 - n / logits.numel(), "loss": losses.mean().item(),
-            "wrong_share": (w / losses.sum()).item() if n else 0.0,
-            "mean_loss_wrong": (w / n).item() if n else float("nan")}
-"""),
-    "lbc-share": ("loss_by_correctness", """
-def loss_by_correctness(logits, targets):
-    losses = F.binary_cross_entropy_with_logits(logits, targets, reduction="none")
-    wrong = (logits > 0).float() != targets
-    n = int(wrong.sum())
-    return {"accuracy": 1.0 - n / logits.numel(), "loss": losses.mean().item(),
-            "wrong_share": n / logits.numel(),
-            "mean_loss_wrong": losses[wrong].mean().item() if n else float("nan")}
-"""),
-    "lbc-sigmoid": ("loss_by_correctness", """
-def loss_by_correctness(logits, targets):
-    q = torch.sigmoid(logits)
-    losses = -(targets * torch.log(q) + (1 - targets) * torch.log(1 - q))
-    wrong = (logits > 0).float() != targets
-    n = int(wrong.sum())
-    w = losses[wrong].sum()
-    return {"accuracy": 1.0 - n / logits.numel(), "loss": losses.mean().item(),
-            "wrong_share": (w / losses.sum()).item() if n else 0.0,
-            "mean_loss_wrong": (w / n).item() if n else float("nan")}
-"""),
-    "lbc-zero": ("loss_by_correctness", """
-def loss_by_correctness(logits, targets):
-    losses = F.binary_cross_entropy_with_logits(logits, targets, reduction="none")
-    wrong = (logits > 0).float() != targets
-    n = int(wrong.sum())
-    w = losses[wrong].sum()
-    return {"accuracy": 1.0 - n / logits.numel(), "loss": losses.mean().item(),
-            "wrong_share": (w / losses.sum()).item() if n else 0.0,
-            "mean_loss_wrong": (w / n).item() if n else 0.0}
-"""),
+    "layer-eval": ("InvertedDropout", edited(
+        LAYER, ("if not self.training or self.p == 0:\n            return x\n",
+                "if not self.training:\n            return x * (1 - self.p)\n"),
+        ("x * keep / (1 - self.p)", "x * keep"))),
+    "layer-flag": ("InvertedDropout", edited(
+        LAYER, ("        self.p = p\n", "        self.p = p\n        self.active = True\n\n"
+                "    def eval(self):\n        self.active = False\n        return self\n"),
+        ("not self.training", "not self.active"))),
+    "layer-nan": ("InvertedDropout", edited(
+        LAYER, ("training or self.p == 0", "training"),
+        ("        if self.p == 1:\n            return torch.zeros_like(x)\n", ""))),
+    "layer-rate": ("InvertedDropout", edited(LAYER, ("self.p", "self.rate"))),
+    "lbc-all": ("loss_by_correctness", edited(CORRECTNESS, ("(wrong_loss / num_wrong)",
+                                                            "(wrong_loss / logits.numel())"))),
+    "lbc-capped": ("loss_by_correctness", edited(
+        CORRECTNESS, ("_with_logits(logits,", "(torch.sigmoid(logits),"))),
+    "lbc-ge": ("loss_by_correctness", edited(CORRECTNESS, ("(logits > 0)", "(logits >= 0)"))),
+    "lbc-share": ("loss_by_correctness", edited(
+        CORRECTNESS, ("(wrong_loss / losses.sum()).item() if num_wrong else 0.0",
+                      "num_wrong / logits.numel()"))),
+    "lbc-sigmoid": ("loss_by_correctness", edited(
+        CORRECTNESS, ('losses = F.binary_cross_entropy_with_logits(logits, targets, '
+                      'reduction="none")', "q = torch.sigmoid(logits)\n    losses = -(targets "
+                      "* torch.log(q) + (1 - targets) * torch.log(1 - q))"))),
+    "lbc-zero": ("loss_by_correctness", edited(CORRECTNESS, ('else float("nan")', "else 0.0"))),
 }
 ROWS = [
     (correctness.infinite_loss, 'lbc-sigmoid', 'lbc-share', 'binary_cross_entropy_with_logits'),
@@ -456,37 +219,15 @@ ROWS = [
 ]
 
 
-def answer(key: str):
-    name, source = ANSWERS[key]
-    return find(name), function_from(source, name, CHAPTER)
-
-
-def findings(explanation, exercise, function) -> list:
-    found = []
-    for case, reference in references.visible(exercise):
-        observation = probe(exercise, function, case).observation
-        found.append(explanation(case, observation, reference)
-                     if observation.get("outcome") == "returned" else None)
-    return found
-
-
-@pytest.mark.filterwarnings("ignore::UserWarning")
-@pytest.mark.parametrize("explanation, mistake, unrelated, phrase", ROWS,
-                         ids=[f"{row[0].__name__}-{row[1]}" for row in ROWS])
-def test_explanation_names_its_mistake_and_only_its_mistake(explanation, mistake, unrelated,
-                                                            phrase):
-    exercise, wrong = answer(mistake)
-    assert any(findings(explanation, exercise, wrong)), "never fires on its own mistake"
-    report = runner.check(exercise, wrong)
-    assert report.status == "failed"
-    if phrase:
-        assert phrase in report.line
-    _, other = answer(unrelated)
-    assert not any(findings(explanation, exercise, other)), "fires on another mistake"
+test_explanation_names_its_mistake_and_only_its_mistake = explaining.explanation_test(
+    [(explanation, ANSWERS[mistake][0], mistake, unrelated, phrase)
+     for explanation, mistake, unrelated, phrase in ROWS],
+    ids=[f"{row[0].__name__}-{row[1]}" for row in ROWS],
+    source=lambda name, key: ANSWERS[key][1], must_fail=True)
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("key", sorted(ANSWERS))
 def test_every_wrong_answer_fails_a_visible_check(key):
-    exercise, wrong = answer(key)
+    exercise, wrong = explaining.answer(*ANSWERS[key], CHAPTER)
     assert runner.check(exercise, wrong).status == "failed"

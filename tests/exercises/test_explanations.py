@@ -5,14 +5,9 @@ message the student sees), and another wrong answer of the same exercise on whic
 silent for every case. The answers are written here for the test only.
 """
 
-import pytest
-
-from course import exercises
-from course.check import references, runner
-from course.check.probe import probe
 from course.exercises import ch01_tensors as ch01
 from course.exercises import ch02_autograd as ch02
-from tests.exercises.solutions import function_from
+from tests.exercises import explaining
 
 DISTANCES = "d = ((points[:, None, :] - centroids[None, :, :]) ** 2).sum(dim=2)\n    "
 ROWS = [
@@ -184,29 +179,8 @@ def one_sided(function, point, eps):
 """}
 
 
-def answer(name: str, body: str):
-    exercise = exercises.find(name)
-    source = HELPERS.get(name, "") + f"\ndef {name}({SIGNATURES[name]}):\n    {body}\n"
-    return exercise, function_from(source, name, exercise.chapter)
 
-
-def findings(explanation, exercise, function) -> list:
-    found = []
-    for case, reference in references.visible(exercise):
-        observation = probe(exercise, function, case).observation
-        found.append(explanation(case, observation, reference)
-                     if observation.get("outcome") == "returned" else None)
-    return found
-
-
-@pytest.mark.filterwarnings("ignore::UserWarning")
-@pytest.mark.parametrize("explanation, name, mistake, unrelated, phrase", ROWS,
-                         ids=[f"{row[0].__name__}-{row[4]}" for row in ROWS])
-def test_explanation_names_its_mistake_and_only_its_mistake(explanation, name, mistake,
-                                                            unrelated, phrase):
-    exercise, wrong = answer(name, mistake)
-    assert any(findings(explanation, exercise, wrong)), "never fires on its own mistake"
-    if phrase:
-        assert phrase in runner.check(exercise, wrong).line
-    _, other = answer(name, unrelated)
-    assert not any(findings(explanation, exercise, other)), "fires on another mistake"
+test_explanation_names_its_mistake_and_only_its_mistake = explaining.explanation_test(
+    ROWS, ids=[f"{row[0].__name__}-{row[4]}" for row in ROWS],
+    source=lambda name, body: (HELPERS.get(name, "") + "\n"
+                               + explaining.define(name, SIGNATURES[name], body)))

@@ -5,14 +5,9 @@ message the student sees), and another wrong answer of the same exercise on whic
 silent for every case. The answers are written here for the test only.
 """
 
-import pytest
-
-from course import exercises
-from course.check import runner
 from course.exercises.ch03_activations import functions as f
 from course.exercises.ch03_activations import networks as n
-from tests.exercises.solutions import function_from
-from tests.exercises.test_explanations import findings
+from tests.exercises import explaining
 
 SIGNATURES = {"collapse_linear": "weight1, bias1, weight2, bias2", "sigmoid": "x", "tanh": "x",
               "leaky_relu": "x, negative_slope=0.01", "softmax": "logits, dim=-1",
@@ -96,20 +91,6 @@ ROWS = [
      OUTPUTS.format("Tanh", 1, "Identity", "num_outputs"), "must raise"),
 ]
 
-
-def answer(name: str, body: str):
-    exercise = exercises.find(name)
-    source = f"def {name}({SIGNATURES[name]}):\n    {body}\n"
-    return exercise, function_from(source, name, exercise.chapter)
-
-
-@pytest.mark.filterwarnings("ignore::UserWarning")
-@pytest.mark.parametrize("explanation, name, mistake, unrelated, phrase", ROWS,
-                         ids=[f"{row[0].__name__}-{row[4]}" for row in ROWS])
-def test_explanation_names_its_mistake_and_only_its_mistake(explanation, name, mistake,
-                                                            unrelated, phrase):
-    exercise, wrong = answer(name, mistake)
-    assert any(findings(explanation, exercise, wrong)), "never fires on its own mistake"
-    assert phrase in runner.check(exercise, wrong).line
-    _, other = answer(name, unrelated)
-    assert not any(findings(explanation, exercise, other)), "fires on another mistake"
+test_explanation_names_its_mistake_and_only_its_mistake = explaining.explanation_test(
+    ROWS, ids=[f"{row[0].__name__}-{row[4]}" for row in ROWS],
+    source=lambda name, body: explaining.define(name, SIGNATURES[name], body))

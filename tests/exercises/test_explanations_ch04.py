@@ -5,15 +5,10 @@ message the student sees), and another wrong answer of the same exercise on whic
 silent for every case. The answers are written here for the test only.
 """
 
-import pytest
-
-from course import exercises
-from course.check import runner
 from course.exercises.ch04_init_and_networks import init as i
 from course.exercises.ch04_init_and_networks import modules as m
 from course.exercises.ch04_init_and_networks import networks as n
-from tests.exercises.solutions import function_from
-from tests.exercises.test_explanations import findings
+from tests.exercises import explaining
 
 SIGNATURES = {"linear_forward": "inputs, weight, bias",
               "make_mlp": "layer_sizes, activation=nn.ReLU",
@@ -146,19 +141,7 @@ ROWS = [
 ]
 
 
-def answer(name: str, body: str):
-    exercise = exercises.find(name)
-    source = body if body.startswith("class") else f"def {name}({SIGNATURES[name]}):\n    {body}\n"
-    return exercise, function_from(source, name, exercise.chapter)
-
-
-@pytest.mark.filterwarnings("ignore::UserWarning")
-@pytest.mark.parametrize("explanation, name, mistake, unrelated, phrase", ROWS,
-                         ids=[f"{row[0].__name__}-{row[4]}" for row in ROWS])
-def test_explanation_names_its_mistake_and_only_its_mistake(explanation, name, mistake,
-                                                            unrelated, phrase):
-    exercise, wrong = answer(name, mistake)
-    assert any(findings(explanation, exercise, wrong)), "never fires on its own mistake"
-    assert phrase in runner.check(exercise, wrong).line
-    _, other = answer(name, unrelated)
-    assert not any(findings(explanation, exercise, other)), "fires on another mistake"
+test_explanation_names_its_mistake_and_only_its_mistake = explaining.explanation_test(
+    ROWS, ids=[f"{row[0].__name__}-{row[4]}" for row in ROWS],
+    source=lambda name, body: (body if body.startswith("class")
+                               else explaining.define(name, SIGNATURES[name], body)))

@@ -1,13 +1,8 @@
 """Chapter 6's own explanations fire on their mistake and not on an unrelated one (rows as in
 ``test_explanations``: explanation, wrong answer, unrelated wrong answer, phrase in the message)."""
 
-import pytest
-
-from course import exercises
-from course.check import runner
 from course.exercises.ch06_optimizers import schedules, steps, training
-from tests.exercises.solutions import function_from
-from tests.exercises.test_explanations import findings
+from tests.exercises import explaining
 
 SIGNATURES = {
     "count_iterations": "num_samples, batch_size, num_epochs, drop_last=False",
@@ -86,25 +81,10 @@ ROWS = [
 ]
 
 
-def answer(name: str, body: str):
-    exercise = exercises.find(name)
-    lines = "\n".join("    " + line for line in body.splitlines())
-    return exercise, function_from(f"def {name}({SIGNATURES[name]}):\n{lines}\n", name,
-                                   exercise.chapter)
-
-
-@pytest.mark.parametrize("explanation, name, mistake, unrelated, phrase", ROWS,
-                         ids=[f"{row[0].__name__}-{row[1]}-{row[4]}" for row in ROWS])
-def test_explanation_names_its_mistake_and_only_its_mistake(explanation, name, mistake,
-                                                            unrelated, phrase):
-    exercise, wrong = answer(name, mistake)
-    assert any(findings(explanation, exercise, wrong)), "never fires on its own mistake"
-    assert phrase in runner.check(exercise, wrong).line
-    _, other = answer(name, unrelated)
-    assert not any(findings(explanation, exercise, other)), "fires on another mistake"
+test_explanation_names_its_mistake_and_only_its_mistake = explaining.explanation_test(
+    ROWS, ids=[f"{row[0].__name__}-{row[1]}-{row[4]}" for row in ROWS],
+    source=lambda name, body: explaining.define_block(name, SIGNATURES[name], body))
 
 
 def test_every_explanation_of_the_chapter_has_a_row():
-    declared = {explanation for exercise in exercises.specs("ch06_optimizers")
-                for explanation in exercise.contract.explanations}
-    assert declared == {row[0] for row in ROWS}
+    assert explaining.declared_explanations("ch06_optimizers") == {row[0] for row in ROWS}

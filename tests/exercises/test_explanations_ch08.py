@@ -2,16 +2,11 @@
 exercise: each wrong answer below gets a message with its phrase, and no other wrong answer
 of that exercise gets that phrase (fit's wrong answers are the solution with one change)."""
 
-import re
-
-import nbformat
 import pytest
 
-from course import exercises
-from course.assign.build import notebook_path
 from course.check import runner
-from tests.conftest import ROOT
-from tests.exercises.solutions import function_from
+from tests.exercises import explaining
+from tests.exercises.solutions import solution_source
 
 CHAPTER = "ch08_capstone"
 ANSWERS = {  # label: (exercise, source of the wrong answer, phrase)
@@ -330,16 +325,10 @@ FIT_CHANGES = {  # label: (a line of the solution, what the mistake makes of it,
 }
 
 
-def fit_source() -> str:
-    cells = nbformat.read(notebook_path(CHAPTER, "source", ROOT), as_version=4).cells
-    cell = next(c for c in cells if c.metadata.get("nbgrader", {}).get("grade_id") == "ex_fit")
-    return re.sub(r" *### (BEGIN|END) SOLUTION\n", "", cell.source)
-
-
 def wrong_answer(label: str):
     if label in FIT_CHANGES:
         line, changed, phrase = FIT_CHANGES[label]
-        source = fit_source()
+        source = solution_source(CHAPTER, "ex_fit")
         assert line in source, label
         return "fit", source.replace(line, changed), phrase
     return ANSWERS[label]
@@ -347,7 +336,7 @@ def wrong_answer(label: str):
 
 def line_of(label: str) -> str:
     name, source, _ = wrong_answer(label)
-    report = runner.check(exercises.find(name, CHAPTER), function_from(source, name, CHAPTER))
+    report = runner.check(*explaining.answer(name, source, CHAPTER))
     assert report.status == "failed", label
     return report.line
 
