@@ -15,6 +15,7 @@ from course import exercises
 from course.check import wire
 from course.check.probe import probe
 from course.check.spec import Case
+from course.quiet import no_progress_bars
 
 MIME = "text/vnd.course.observations"
 
@@ -43,7 +44,8 @@ def observations(chapter: str, name: str, function, cases_text: str) -> dict:
     """
     exercise = exercises.find(name, chapter)
     cases = [Case(tuple(args), note) for args, note in wire.loads(cases_text)]
-    probed = [probe(exercise, function, case) for case in cases]
+    with no_progress_bars():  # as in the notebook's checks
+        probed = [probe(exercise, function, case) for case in cases]
     return {"observations": [p.observation for p in probed],
             "tracebacks": [_student_traceback(p.error) for p in probed]}
 
