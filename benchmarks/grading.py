@@ -11,7 +11,10 @@ Each grader runs on its own copy of that course, from the command line as an ins
   bubblewrap works, the course's preprocessors, kernels forked from a zygote that imported torch
   once: the default);
 - ``python -m course grade CHAPTER --workers 1 --kernels fresh`` (a new kernel process per
-  notebook, as nbgrader and the plain execution start them: the grading machinery's own cost).
+  notebook, as nbgrader and the plain execution start them: the grading machinery's own cost);
+- the cost of each layer, one worker each: ``--sandbox off`` (the sandbox's cost), and the test
+  cells run in the kernel as nbgrader does (``GuardedExecute.judge_in_grader = False``: the cost
+  of judging in the grader).
 
 Every grader must give every submission full marks, or the benchmark fails. The baseline is the
 plain execution of the same submission notebook with nbclient (fresh kernel included, median of
@@ -52,6 +55,8 @@ SPEEDUP_TARGET = 1.8
 OVERHEAD_TARGET = 1.3
 DEFAULT_CHAPTER = "ch02_autograd"
 FRESH = "course grade --workers 1 --kernels fresh"
+NO_SANDBOX = "course grade --workers 1 --sandbox off"
+IN_KERNEL = "course grade --workers 1, test cells judged in the kernel"
 
 
 def prepare(base: Path, chapter: str, submissions: int) -> tuple[Path, Path]:
@@ -110,7 +115,7 @@ def _check_full_marks(course_dir: Path, chapter: str, students: int, who: str) -
 
 
 def grade_chapter(chapter: str, submissions: int, workers: list[int], plain_runs: int,
-                  serial: bool = True, fresh: bool = False) -> dict:
+                  serial: bool = True, fresh: bool = False, layers: bool = False) -> dict:
     """Time every grader on ``submissions`` copies of ``chapter``'s answered notebook."""
     from benchmarks.notebooks import execute
 
@@ -134,11 +139,18 @@ def grade_chapter(chapter: str, submissions: int, workers: list[int], plain_runs
             commands[f"course grade --workers {count}"] = (
                 [sys.executable, "-m", "course", "grade", chapter, "--workers", str(count),
                  "--no-progress"], count)
+        one = [sys.executable, "-m", "course", "grade", chapter, "--workers", "1",
+               "--no-progress"]
         if fresh:
-            commands[FRESH] = ([sys.executable, "-m", "course", "grade", chapter, "--workers",
-                                "1", "--kernels", "fresh", "--no-progress"], 1)
+            commands[FRESH] = ([*one, "--kernels", "fresh"], 1)
+        if layers:
+            commands[NO_SANDBOX] = ([*one, "--sandbox", "off"], 1)
+            commands[IN_KERNEL] = (one, 1)
         for index, (name, (command, count)) in enumerate(commands.items()):
             copy = _copy(course_dir, f"run{index}")
+            if name == IN_KERNEL:
+                with (copy / "nbgrader_config.py").open("a") as config:
+                    config.write("\nc.GuardedExecute.judge_in_grader = False\n")
             elapsed, _ = _timed(command, copy)
             points = _check_full_marks(copy, chapter, submissions, name)
             per = elapsed / submissions
@@ -175,7 +187,8 @@ def run(quick: bool = False, chapter: str = DEFAULT_CHAPTER, submissions: int | 
     workers = workers or [1, 2]
     machine = machine_info()
     print(header(f"grading: {submissions} submissions of {chapter}", machine), flush=True)
-    main_result = grade_chapter(chapter, submissions, workers, plain_runs, fresh=True)
+    main_result = grade_chapter(chapter, submissions, workers, plain_runs, fresh=True,
+                                layers=1 in workers)
     graders = main_result["graders"]
     chapter_results = {}
     for name in chapters(ROOT) if per_chapter else []:
@@ -195,11 +208,24 @@ def run(quick: bool = False, chapter: str = DEFAULT_CHAPTER, submissions: int | 
     targets.append(target("course grade --kernels fresh per notebook / plain execution",
                           f"<= {OVERHEAD_TARGET:g}x", overhead, overhead <= OVERHEAD_TARGET))
     payload = {"name": "grading", "machine": machine, "quick": quick, "sandbox": available(),
-               **main_result, "per_chapter": chapter_results, "targets": targets}
+               **main_result, "layers": layer_costs(graders), "per_chapter": chapter_results,
+               "targets": targets}
     print_table(payload)
     path = write_results("grading", payload)
     print(f"wrote {path.relative_to(ROOT)}")
     return payload
+
+
+def layer_costs(graders: dict) -> dict[str, float]:
+    """Seconds per submission (one worker) that each layer adds; negative: it saves time."""
+    base = graders.get("course grade --workers 1")
+    if not base:
+        return {}
+    per = {name: g["per_submission_s"] for name, g in graders.items()}
+    without = {"sandbox": NO_SANDBOX, "judging in the grader": IN_KERNEL,
+               "fork server instead of a fresh kernel": FRESH}
+    return {label: round(base["per_submission_s"] - per[name], 3)
+            for label, name in without.items() if name in per}
 
 
 def print_table(payload: dict) -> None:
@@ -228,6 +254,8 @@ def print_table(payload: dict) -> None:
         print("every chapter (s/sub = wall time / submissions; x plain = per notebook per worker "
               "/ plain execution)")
         print(table(heads, rows))
+    for label, seconds in payload.get("layers", {}).items():
+        print(f"  layer: {label}: {seconds:+.3f} s per submission (one worker)")
     for t in payload["targets"]:
         print(f"  {t['what']}: {t['value']} (target {t['target']}): {mark(t['met'])}")
 

@@ -70,6 +70,9 @@ def markdown(results: dict[str, dict]) -> str:
             rows.append([t["what"], f"{t['value']:.2f}×", t["target"].replace("x", "×"),
                          _yes(t["met"])])
         rows.append([f"plain run of one `{g['chapter']}` submission", f"{plain:.1f} s", "", ""])
+        for label, seconds in g.get("layers", {}).items():
+            rows.append([f"grading layer: {label} (one worker)",
+                         f"{seconds:+.2f} s per submission", "", ""])
         for name, r in g.get("per_chapter", {}).items():
             parts = [f"{n.split(' (')[0].replace('nbgrader autograde', 'nbgrader')} "
                      f"{x['per_submission_s']:.1f} s" for n, x in r["graders"].items()]

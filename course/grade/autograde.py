@@ -35,8 +35,8 @@ def _is_test_cell(cell) -> bool:
 
 
 def guard_source(hidden_references: str) -> str:
-    """A first cell that installs hidden references in a trusted kernel, then snapshots the
-    helpers (the feedback benchmark's fast path; ``course grade`` never sends references)."""
+    """The grader's first cell: snapshot the helpers, after installing hidden references when
+    the checks run in the kernel (never in ``course grade``'s default)."""
     if not hidden_references:
         return GUARD_SNAPSHOT
     return ("import course.check.references as _course_references\n"
@@ -49,11 +49,15 @@ class InjectGuard(NbGraderPreprocessor):
 
     The checks themselves are judged in the grader (``course.grade.verdicts``); the guard only
     keeps the kernel's probe honest against ordinary shortcuts. ``StripGuard`` removes the
-    first cell again.
+    first cell again. Only with ``GuardedExecute.judge_in_grader = False`` (the grading
+    benchmark's measure of that layer) does the first cell install the hidden references.
     """
 
+    hidden_references = Unicode("", help="JSON text of the hidden references installed in the "
+                                "kernel (only when test cells run there)").tag(config=True)
+
     def preprocess(self, nb, resources):
-        guard = new_code_cell(GUARD_SNAPSHOT)
+        guard = new_code_cell(guard_source(self.hidden_references))
         guard.id = GUARD_CELL_ID
         nb.cells.insert(0, guard)
         for cell in nb.cells:
@@ -126,6 +130,7 @@ class GuardedExecute(ShortPolls, Execute):
     def preprocess(self, nb, resources=None, km=None):
         self._started = time.monotonic()
         self._dead_at = None
+        self._requesting = False
         self._cell_timeout = self.timeout
         metadata = (resources or {}).get("metadata", {})
         own_folder = metadata.get("path")
@@ -161,7 +166,11 @@ class GuardedExecute(ShortPolls, Execute):
                                            f"{call.name}: {type(error).__name__}: {error}"))
                 break
             request = new_code_cell(verdicts.request_source(chapter, planned, GUARD_RESTORE))
-            self._run(request, resources, index)
+            self._requesting, self._reply_chars = True, 0
+            try:
+                self._run(request, resources, index)
+            finally:
+                self._requesting = False
             passed, shown = verdicts.outputs_for(planned, request.outputs)
             cell.outputs.extend(shown)
             if not passed:
@@ -202,8 +211,12 @@ class GuardedExecute(ShortPolls, Execute):
 
     def process_message(self, msg, cell, cell_index):
         kind = msg["msg_type"]
-        if kind == "display_data" and verdicts.MIME in msg["content"].get("data", {}):
-            return super().process_message(msg, cell, cell_index)  # judged, size-checked later
+        if self._requesting and kind == "display_data" \
+                and verdicts.MIME in msg["content"].get("data", {}):
+            self._reply_chars += _size(msg["content"])  # a reply: its own, larger budget
+            if self._reply_chars > verdicts.REPLY_CHARS:
+                return None
+            return super().process_message(msg, cell, cell_index)
         if kind in ("stream", "display_data", "update_display_data", "execute_result", "error") \
                 or kind.startswith("comm"):
             size = _size(msg["content"]) + sum(len(b) for b in msg.get("buffers") or [])

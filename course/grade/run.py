@@ -75,6 +75,8 @@ def _autograde_one(job: tuple) -> tuple[str, str | None]:
         ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
         CheckCellMetadata]
     config.GuardedExecute.hidden_references = hidden  # judged here, never sent to a kernel
+    if not config.GuardedExecute.get("judge_in_grader", True):  # test cells run in the kernel:
+        config.InjectGuard.hidden_references = hidden  # it gets the references (benchmark only)
     # the kernel works in (a copy of) the staged submission, not in nbgrader's autograded folder,
     # which holds the notebook with its hidden tests while it runs
     config.GuardedExecute.kernel_folder = str(Path(course_dir) / STAGING / "submitted" / student

@@ -81,3 +81,18 @@ def test_the_notebook_budget_starts_after_the_kernel_and_the_graders_own_cell(tm
     GuardedExecute(timeout=60, notebook_timeout=2).preprocess(
         nb, {"metadata": {"path": str(tmp_path)}})
     assert nb.cells[0].outputs == [] and nb.cells[1].outputs[0].text == "student\n"
+
+
+def test_observation_replies_outside_a_request_are_output_like_any_other(tmp_path):
+    """Only the grader's own requests get a reply's larger budget: a student's cell that
+    floods with the reply type is capped like any flood."""
+    from course.grade.autograde import GuardedExecute
+    from course.grade.verdicts import MIME
+
+    flood = ("from IPython.display import display\nfor _ in range(100):\n"
+             f"    display({{{MIME!r}: 'x' * 50_000}}, raw=True)\n")
+    nb = nbformat.v4.new_notebook(cells=[new_code_cell(flood)])
+    GuardedExecute(timeout=60, live_output_bytes=500_000).preprocess(
+        nb, {"metadata": {"path": str(tmp_path)}})
+    kept = [o for o in nb.cells[0].outputs if o.output_type == "display_data"]
+    assert 5 <= len(kept) <= 11, "capped near 500 000 characters of 5 000 000"
