@@ -111,6 +111,22 @@ def test_claims_need_the_specific_words():
     assert set(CLAIMS) < MISTAKES
 
 
+def test_text_that_states_no_finding_is_no_claim():
+    call = "✗ scale_rows_(matrix=tensor([[1, 1, 1]], float32), factors=tensor([0], float32))"
+    assert claimed_mistakes(f"{call} [a factor of 0]: should return a tensor, got None") == set()
+    assert claimed_mistakes(f"{call} [a batch of one]: off by a factor of 2") == {"factor"}
+    assert claimed_mistakes(f"{call}: off by a factor of 2 [a factor of 0]") == {"factor"}
+    assert claimed_mistakes("not part of the autograd graph (requires_grad=False), so it adds "
+                            "no gradient") == {"graph"}
+    assert claimed_mistakes("changed requires_grad of the caller's `x` to True") == {"gradient"}
+    assert claimed_mistakes("left a gradient in the caller's `w.grad`") == {"gradient"}
+    assert claimed_mistakes("off by a factor of 1/N = 1/6 (mean instead of sum?)") == {"mean_sum"}
+    assert claimed_mistakes("off by a factor of N = 4 (sum instead of mean?), and the sign is "
+                            "flipped") == {"mean_sum", "sign"}
+    assert claimed_mistakes("off by a factor of 10; use the mean instead of sum") == {
+        "factor", "mean_sum"}
+
+
 def test_a_message_is_misleading_only_when_it_claims_a_mistake_the_answer_lacks():
     message = "✗ tanh(x): off by a factor of 2; expected shape (3,), got (3, 1)"
     assert misleading_claims(message, ("factor",)) == set()
