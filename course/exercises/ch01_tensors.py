@@ -133,9 +133,9 @@ def scaled_columns(case, observation, reference):
         return None
     columns = matrix.shape[1]
     if columns == len(factors) and torch.allclose(got, matrix * factors.reshape(1, columns)):
-        return ("each column j was multiplied by factors[j]: the factors went along the wrong "
-                "dim (a (num_rows,) tensor broadcasts along the last dim; make it a "
-                "(num_rows, 1) column)")
+        return ("each column j was multiplied by factors[j], not each row i by factors[i]: a "
+                "(num_rows,) tensor broadcasts along the last dim; give it a size-1 dimension, "
+                "a (num_rows, 1) column")
     return None
 
 

@@ -23,7 +23,7 @@ ROWS = [
     (ch01.shared_memory, "snapshot", "return tensor.detach().numpy()",
      "return tensor.detach().numpy().astype('float64')", "shares memory"),
     (ch01.scaled_columns, "scale_rows_", "return matrix.mul_(factors)",
-     "return matrix.mul_(factors.unsqueeze(1) * 2)", "wrong dim"),
+     "return matrix.mul_(factors.unsqueeze(1) * 2)", "not each row i by factors[i]"),
     (ch01.later_tie, "best_per_subject",
      "return scores.shape[0] - 1 - scores.flip(0).argmax(dim=0)",
      "return scores.argmin(dim=0)", "tie"),
