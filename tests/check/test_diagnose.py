@@ -106,6 +106,9 @@ def test_rounded_down_fires_on_floor_division_and_not_on_a_factor():
     want = np.array([0.0, 0.2, 0.5, 0.996, 1.0])
     assert "rounded down" in diagnose.rounded_down(np.floor(want), want, PLAIN)
     assert diagnose.rounded_down(want * 255, want, PLAIN) is None
+    # a rate of 0 for 0.3 (or zeros for values below 1) is no evidence of rounding
+    assert diagnose.rounded_down(np.array([0.0]), np.array([0.3]), PLAIN) is None
+    assert diagnose.explain(np.zeros(3), np.array([0.2, 0.5, 0.7]), PLAIN) is None
 
 
 @SETTINGS
