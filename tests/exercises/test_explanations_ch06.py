@@ -191,7 +191,8 @@ SHARED_SYMPTOMS = {(steps.smaller_than_a_batch, steps.rounded_down)}
 
 
 @pytest.mark.parametrize("explanation, name", sorted({(row[0], row[1]) for row in ROWS},
-                                                     key=lambda pair: pair[0].__name__),
+                                                     key=lambda pair: (pair[0].__name__,
+                                                                       pair[1])),
                          ids=lambda value: getattr(value, "__name__", value))
 def test_explanation_is_silent_on_the_other_mistakes_of_its_exercise(explanation, name):
     others = {row[2] for row in ROWS if row[1] == name and row[0] is not explanation
