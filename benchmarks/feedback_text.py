@@ -4,7 +4,11 @@ canonical mistakes it claims (the vocabulary of issue 15 / notes/checker-design.
 A message *names the mistake* when it contains one of the phrases the wrong answer lists. It is
 *misleading* when it claims a canonical mistake the answer does not have: each claim below is a
 pattern specific enough that a message matching it asserts that mistake (a bare "shape" or
-"tensor" is not a claim: those words describe any value).
+"tensor" is not a claim: those words describe any value). Text that states no finding is read
+past: a case's note in brackets after the call (``f(x=...) [a factor of 0]: ...`` names the
+input, not a mistake), a value's state in parentheses (``(requires_grad=False)``), and the factor
+of a mean taken instead of a sum, which is that one claim (``factor of 1/N (mean instead of
+sum?)``).
 """
 
 import re
@@ -33,6 +37,14 @@ DESCRIPTIVE = frozenset({"shape", "return_type", "raised"})
 MISTAKES = frozenset(CLAIMS) | DESCRIPTIVE
 
 _COMPILED = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in CLAIMS.items()}
+# text that is no claim: a case note between the call and its finding, a tensor's state, and the
+# "factor of" that only quantifies a mean-for-sum claim (the rest of that claim is kept)
+_NOT_CLAIMS = (
+    (re.compile(r"\) \[[^\[\]\n]*\]:"), "):"),
+    (re.compile(r"\(requires_grad=(True|False)\)"), ""),
+    (re.compile(r"\bfactor of ([^\s;:()]+( = [^\s;:()]+)?) (?=\((mean instead of sum|"
+                r"sum instead of mean)\?\))", re.IGNORECASE), ""),
+)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _PYTHON_TRACEBACK = ("Traceback (most recent call last)", "Cell In[", 'File "', "-----")
 
@@ -65,8 +77,16 @@ def names_mistake(text: str, phrases: list[str] | tuple[str, ...]) -> bool:
     return any(phrase.lower() in lowered for phrase in phrases)
 
 
+def claims_text(text: str) -> str:
+    """``text`` without what states no finding (case notes, a tensor's state, see above)."""
+    for pattern, replacement in _NOT_CLAIMS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def claimed_mistakes(text: str) -> set[str]:
     """The canonical mistakes that ``text`` claims."""
+    text = claims_text(text)
     return {name for name, pattern in _COMPILED.items() if pattern.search(text)}
 
 

@@ -24,6 +24,7 @@ class Context:
     sizes: dict = field(default_factory=dict)  # named sizes of the case, e.g. {"N": 8}
     reductions: tuple = ()  # names in ``sizes`` that count what a mean or sum runs over
     input_shapes: tuple = ()  # (argument name, shape) of each tensor argument
+    stacked_shapes: tuple = ()  # (argument name, (length, *shape)) of each list of equal tensors
     atol: float = 1e-6
     rtol: float = 1e-5
 
@@ -111,15 +112,24 @@ def off_by_one(got, want, ctx: Context) -> str | None:
     return None
 
 
+def _moved(got, want, ctx: Context) -> bool:
+    """Whether at least two items that differ from their expected value hold a neighbour's."""
+    return int((~np.isclose(got, want, atol=ctx.atol, rtol=ctx.rtol)).sum()) >= 2
+
+
 def shifted(got, want, ctx: Context) -> str | None:
-    """A sequence moved by one position (each item holds its neighbour's expected value)."""
+    """A sequence moved by one position (each item holds its neighbour's expected value).
+
+    Equal lengths need real evidence: at least two of the wrong items must be explained by the
+    move (a result that is wrong in one place, or constant, fits a shift of a short sequence by
+    chance, e.g. indices into a handful of choices)."""
     if got.ndim != 1 or want.ndim != 1 or len(want) < 3 or _close(want, np.full_like(
             want, want[0]), ctx):
         return None
     if len(got) == len(want):
-        if _close(got[:-1], want[1:], ctx):
+        if _close(got[:-1], want[1:], ctx) and _moved(got[:-1], want[:-1], ctx):
             return "shifted by one position: item k holds the expected item k+1 (off by one)"
-        if _close(got[1:], want[:-1], ctx):
+        if _close(got[1:], want[:-1], ctx) and _moved(got[1:], want[1:], ctx):
             return "shifted by one position: item k holds the expected item k-1 (off by one)"
     elif len(got) == len(want) - 1:
         if _close(got, want[1:], ctx) or _close(got, want[:-1], ctx):
@@ -143,8 +153,13 @@ def running(got, want, ctx: Context) -> str | None:
 
 
 def rounded_down(got, want, ctx: Context) -> str | None:
-    """The expected values rounded down to whole numbers (integer division)."""
-    if np.all(want == np.round(want)) or not _close(got, np.floor(want), ctx):
+    """The expected values rounded down to whole numbers (integer division).
+
+    Needs two values that flooring changed and one it left above 0: zeros for numbers below 1
+    fit any result that is simply 0."""
+    floored = np.floor(want)
+    if int((floored != want).sum()) < 2 or not np.any(floored != 0) or not _close(
+            got, floored, ctx):
         return None
     return "the values were rounded down to whole numbers (integer division // or an int cast?)"
 
@@ -178,14 +193,24 @@ def wrong_dim(got, want, ctx: Context) -> str | None:
     return None
 
 
+def _has_size_one(ctx: Context) -> bool:
+    return any(1 in shape for _, shape in (*ctx.input_shapes, *ctx.stacked_shapes))
+
+
 def size_one(got, want, ctx: Context) -> str | None:
-    """The right values with an extra, a missing or a misplaced size-1 dimension."""
+    """The right values with an extra, a missing or a misplaced size-1 dimension.
+
+    A missing one is not claimed when an input has a size-1 dim itself (a batch of one, samples
+    of one element): then merging dims (flatten, cat, reshape(-1)) gives the same result, and
+    ``reshaped`` says only what is observed."""
     squeeze = tuple(s for s in got.shape if s != 1), tuple(s for s in want.shape if s != 1)
     if squeeze[0] != squeeze[1] or not _close(got.reshape(want.shape), want, ctx):
         return None
     if got.ndim > want.ndim:
         return "the right values with an extra size-1 dimension"
     if got.ndim < want.ndim:
+        if _has_size_one(ctx):
+            return None
         return "the right values with a missing size-1 dimension"
     return "the right values with a size-1 dimension in the wrong place"
 

@@ -30,13 +30,28 @@ class Failure:
     explained: bool = True
 
 
+def _name(contract: Contract, index: int) -> str:
+    return contract.params[index] if index < len(contract.params) else f"argument {index + 1}"
+
+
+def _stacked(value) -> tuple | None:
+    """(length, *shape) of a non-empty list or tuple of tensors of one shape, else None."""
+    if not isinstance(value, list | tuple) or not value or not all(
+            isinstance(v, torch.Tensor) for v in value):
+        return None
+    shapes = {tuple(v.shape) for v in value}
+    return (len(value), *shapes.pop()) if len(shapes) == 1 else None
+
+
 def context(contract: Contract, case: Case) -> diagnose.Context:
     """What the diagnosis may use about ``case``: named sizes and the inputs' shapes."""
-    shapes = tuple((contract.params[i] if i < len(contract.params) else f"argument {i + 1}",
-                    tuple(arg.shape)) for i, arg in enumerate(case.args)
+    shapes = tuple((_name(contract, i), tuple(arg.shape)) for i, arg in enumerate(case.args)
                    if isinstance(arg, torch.Tensor))
+    stacked = tuple((_name(contract, i), _stacked(arg)) for i, arg in enumerate(case.args)
+                    if _stacked(arg) is not None)
     sizes = contract.sizes(case) if contract.sizes else {}
-    return diagnose.Context(sizes, contract.reductions, shapes, contract.atol, contract.rtol)
+    return diagnose.Context(sizes, contract.reductions, shapes, stacked_shapes=stacked,
+                            atol=contract.atol, rtol=contract.rtol)
 
 
 def _own_explanation(contract: Contract, case: Case, observation, reference) -> str | None:

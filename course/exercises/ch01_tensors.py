@@ -133,9 +133,9 @@ def scaled_columns(case, observation, reference):
         return None
     columns = matrix.shape[1]
     if columns == len(factors) and torch.allclose(got, matrix * factors.reshape(1, columns)):
-        return ("each column j was multiplied by factors[j]: the factors went along the wrong "
-                "dim (a (num_rows,) tensor broadcasts along the last dim; make it a "
-                "(num_rows, 1) column)")
+        return ("each column j was multiplied by factors[j], not each row i by factors[i]: a "
+                "(num_rows,) tensor broadcasts along the last dim; give it a size-1 dimension, "
+                "a (num_rows, 1) column")
     return None
 
 
@@ -270,7 +270,8 @@ def farthest_centroid(case, observation, reference):
         return None
     got, _, distances, _ = found
     rows = torch.arange(len(got))
-    if torch.allclose(distances[rows, got], distances.max(dim=1).values):  # every point
+    if torch.allclose(distances[rows, got], distances.max(dim=1).values) \
+            and not _summed_over_centroids(case, got):  # every point, and only this fits
         return ("each point got the centroid FARTHEST from it: the nearest one has the smallest "
                 "distance")
     return None
@@ -285,7 +286,8 @@ def nearest_by_l1(case, observation, reference):
     rows = torch.arange(len(got))
     l1 = (points.double()[:, None, :] - centroids.double()[None, :, :]).abs().sum(dim=2)
     farthest = torch.allclose(distances[rows, got], distances.max(dim=1).values)
-    if not farthest and torch.allclose(l1[rows, got], l1.min(dim=1).values):  # every point
+    if not farthest and torch.allclose(l1[rows, got], l1.min(dim=1).values) \
+            and not _summed_over_centroids(case, got):  # every point, and only this fits
         return ("the centroids you chose are the nearest by the sum of |differences| (L1), not "
                 "by Euclidean distance (the square root of the sum of squared differences)")
     return None
@@ -313,11 +315,36 @@ def one_per_centroid(case, observation, reference):
     return None
 
 
+def _summed_over_centroids(case, got) -> bool:
+    """Whether ``got`` is, for every point, the argmin of the squared differences summed over
+    the centroids: positions along the coordinates (never when the two sizes are equal, nor for
+    one coordinate, where every such index is 0)."""
+    points, centroids = case.args
+    if points.shape[1] == len(centroids) or points.shape[1] < 2:
+        return False  # an index of a coordinate would read as one of a centroid, or is just 0
+    squares = (points.double()[:, None, :] - centroids.double()[None, :, :]) ** 2
+    return torch.equal(got, squares.sum(dim=1).argmin(dim=1))
+
+
+def summed_over_centroids(case, observation, reference):
+    found = _wrong_choices(case, observation, reference)
+    if found is None:
+        return None
+    got, _, distances, _ = found
+    rows = torch.arange(len(got))
+    farthest = torch.allclose(distances[rows, got], distances.max(dim=1).values)
+    if not farthest and _summed_over_centroids(case, got):  # every point, and only this fits
+        return ("your indices are positions along the coordinates, not centroids: the squared "
+                "differences were summed over the centroids (the wrong dim), not over the "
+                "coordinates")
+    return None
+
+
 NEAREST_CENTROID = Exercise(
     "nearest_centroid", CHAPTER, 3, centroid_cases,
     Contract(params=("points", "centroids"), forbidden=("torch.cdist",),
-             explanations=(one_per_centroid, later_equal_centroid, nearest_by_l1,
-                           farthest_centroid)))
+             explanations=(one_per_centroid, summed_over_centroids, later_equal_centroid,
+                           nearest_by_l1, farthest_centroid)))
 
 
 # ------------------------------------------------------------------ rows_where

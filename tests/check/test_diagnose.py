@@ -71,11 +71,24 @@ def test_off_by_one_fires_on_a_shift_of_every_value_and_not_on_a_factor(want, st
 @given(arrays(min_dims=1, max_dims=1, min_side=3, max_side=8))
 def test_shifted_sequence_fires_and_a_running_average_does_not(want):
     later = np.append(want[1:], 0.0)
+    assume(int((~np.isclose(want[1:], want[:-1])).sum()) >= 2)  # two items really moved
     assert "off by one" in diagnose.shifted(later, want, PLAIN)
     assert "missing" in diagnose.shifted(want[1:], want, PLAIN)
     running = np.cumsum(want) / np.arange(1, len(want) + 1)
     assume(not np.allclose(running[:-1], want[1:]))
     assert diagnose.shifted(running, want, PLAIN) is None
+
+
+def test_shift_needs_two_moved_items_not_a_chance_fit_of_short_index_lists():
+    # nearest_centroid summing over the wrong dim: every index 0, expected [2, 0, 0]
+    assert diagnose.shifted(np.array([0.0, 0.0, 0.0]), np.array([2.0, 0.0, 0.0]), PLAIN) is None
+    assert diagnose.explain(np.array([0.0, 0.0, 0.0]), np.array([2.0, 0.0, 0.0]), PLAIN) is None
+    assert diagnose.shifted(np.array([0.0, 0.0, 0.0, 7.0]), np.array([2.0, 0.0, 0.0, 0.0]),
+                            PLAIN) is None  # one wrong item fits a move
+    # a scheduler's learning rates recorded one step late: three epochs are evidence enough
+    rates = np.array([0.05, 0.04, 0.032])
+    assert "item k+1" in diagnose.shifted(np.array([0.04, 0.032, 0.0256]), rates, PLAIN)
+    assert "item k-1" in diagnose.shifted(np.array([0.1, 0.05, 0.04]), rates, PLAIN)
 
 
 @SETTINGS
@@ -93,6 +106,9 @@ def test_rounded_down_fires_on_floor_division_and_not_on_a_factor():
     want = np.array([0.0, 0.2, 0.5, 0.996, 1.0])
     assert "rounded down" in diagnose.rounded_down(np.floor(want), want, PLAIN)
     assert diagnose.rounded_down(want * 255, want, PLAIN) is None
+    # a rate of 0 for 0.3 (or zeros for values below 1) is no evidence of rounding
+    assert diagnose.rounded_down(np.array([0.0]), np.array([0.3]), PLAIN) is None
+    assert diagnose.explain(np.zeros(3), np.array([0.2, 0.5, 0.7]), PLAIN) is None
 
 
 @SETTINGS
@@ -123,6 +139,22 @@ def test_size_one_dimension_extra_or_missing_and_not_a_reshape(want):
     assert "missing size-1 dimension" in diagnose.size_one(want, want[None], PLAIN)
     assume(want.ndim == 2)
     assert diagnose.size_one(want.reshape(-1), want, PLAIN) is None
+
+
+def test_a_missing_size_one_dim_is_claimed_only_when_no_input_has_one():
+    means = np.array([[1.5], [2.5], [0.5]])  # x.mean(dim=1, keepdim=True) of a (3, 4) x
+    wide = Context(input_shapes=(("x", (3, 4)),))
+    assert "missing size-1 dimension" in diagnose.explain(means[:, 0], means, wide)
+    # flatten() of a batch of one (1, 2, 2, 1): (4,) for (1, 4), a merge, not a lost dim
+    one_image = Context(input_shapes=(("images", (1, 2, 2, 1)),))
+    flat = np.array([1.0, 2.0, 3.0, 4.0])
+    assert diagnose.size_one(flat, flat[None], one_image) is None
+    assert "size-1" not in diagnose.explain(flat, flat[None], one_image)
+    assert "wrong shape" in diagnose.explain(flat, flat[None], one_image)
+    # torch.tensor on five one-element samples: (5,) for (5, 1)
+    samples = Context(stacked_shapes=(("samples", (5, 1)),))
+    assert diagnose.size_one(flat, flat[:, None], samples) is None
+    assert "extra size-1 dimension" in diagnose.size_one(flat[None], flat, one_image)
 
 
 @SETTINGS

@@ -208,7 +208,7 @@ ROWS = [
     (decay.iterated_twice, 'l2-twice', 'l2-half', 'only once'),
     (decay.detached, 'l2-item', 'l2-half', 'autograd graph'),
     (decay.norm_not_squares, 'l2-norm', 'l2-half', 'norm'),
-    (decay.penalty_in_losses, 'exp-withpen', 'exp-nohalf', 'include the penalty'),
+    (decay.penalty_in_losses, 'exp-withpen', 'exp-nohalf', 'includes the penalty'),
     (decay.decay_strength, 'exp-nohalf', 'exp-withpen', 'twice'),
     (decay.decay_strength, 'exp-weightsonly', 'exp-withpen', 'biases'),
     (decay.decay_strength, 'exp-nodecay', 'exp-withpen', 'without any decay'),

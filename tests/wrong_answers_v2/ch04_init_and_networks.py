@@ -972,7 +972,7 @@ def kaiming_normal_from_scratch_(weight, nonlinearity="relu", generator=None):
                 "draws from the global generator and ignores the generator it is given"
             ),
             "bug_class": "state: ignores the generator (not reproducible)",
-            "mistakes": (),
+            "mistakes": ("second_call",),
             "names": ("generator",),
             "witness": (
                 'differs("kaiming_normal_from_scratch_", torch.zeros(3, 4), "relu", '

@@ -42,7 +42,7 @@ def inverted_dropout(x, p, training=True, generator=None):
         {
             "bug": "ignores the generator argument: the mask comes from the global generator",
             "bug_class": "ignores an argument (generator)",
-            "mistakes": (),
+            "mistakes": ("second_call",),
             "names": ("generator",),
             "witness": (
                 "differs_call(lambda ns: ns.inverted_dropout(torch.ones(4, 5), 0.5, True, "

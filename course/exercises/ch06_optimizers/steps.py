@@ -5,6 +5,7 @@ import torch
 
 from course.check.cases import generator, normal
 from course.check.spec import Case, Contract, Exercise
+from course.exercises.ch06_optimizers import updates
 
 CHAPTER = "ch06_optimizers"
 
@@ -49,15 +50,62 @@ def rounded_down(case, observation, reference):
             and want[0] != got[0]:
         return (f"the last, incomplete batch of {samples % batch} samples is missing: with "
                 "drop_last=False it is still a batch and an optimizer step (round up)")
-    if drop and isinstance(got, tuple) and got and want[0] + 1 == got[0]:
+    if drop and isinstance(got, tuple) and got and want[0] + 1 == got[0] and samples >= batch:
         return "drop_last=True throws the incomplete last batch away: round down"
+    return None
+
+
+def _counts(case, observation, reference):
+    """(samples, batch, epochs, drop_last, got, want) when both returned a pair of ints."""
+    got, want = observation.get("value"), reference.get("value")
+    if not isinstance(got, tuple) or len(got) != 2 or not all(
+            type(n) is int for n in got) or got == want:
+        return None
+    samples, batch, epochs = case.args[:3]
+    return samples, batch, epochs, case.args[3] if len(case.args) > 3 else False, got, want
+
+
+def smaller_than_a_batch(case, observation, reference):
+    found = _counts(case, observation, reference)
+    if found is None:
+        return None
+    samples, batch, _, drop, got, want = found
+    if want[0] == 0 and got[0] > 0 and drop and 0 < samples < batch:
+        return (f"{samples} samples are smaller than a batch of {batch}: with drop_last=True "
+                "that one incomplete batch is dropped too, 0 batches")
+    return None
+
+
+def extra_batch_when_divisible(case, observation, reference):
+    found = _counts(case, observation, reference)
+    if found is None:
+        return None
+    samples, batch, _, drop, got, want = found
+    if samples and not drop and samples % batch == 0 and got[0] == want[0] + 1:
+        return (f"one batch too many: {samples} samples are divisible by batch_size={batch}, "
+                "so no incomplete batch is left over (off by one)")
+    return None
+
+
+def epochs_merged(case, observation, reference):
+    found = _counts(case, observation, reference)
+    if found is None:
+        return None
+    samples, batch, epochs, drop, got, want = found
+    if got[0] == want[0] and got[1] < want[1] and not drop \
+            and got[1] == -(-samples * epochs // batch):
+        return ("your total counts the batches of all epochs' samples put together: every "
+                "epoch ends with its own partial batch (an incomplete batch in every epoch), "
+                "so your total is too small")
     return None
 
 
 COUNT_ITERATIONS = Exercise(
     "count_iterations", CHAPTER, 1, count_cases,
     Contract(params=("num_samples", "batch_size", "num_epochs", "drop_last"),
-             returns=("batches_per_epoch", "total_iterations"), explanations=(rounded_down,)))
+             returns=("batches_per_epoch", "total_iterations"),
+             explanations=(smaller_than_a_batch, extra_batch_when_divisible, epochs_merged,
+                           rounded_down)))
 
 
 # ------------------------------------------------------------------ exponential_moving_average
@@ -114,10 +162,23 @@ def correction_missing(case, observation, reference):
     return None
 
 
+def first_correction_by_zero(case, observation, reference):
+    got = _series(observation, reference)
+    corrected = case.args[2] if len(case.args) > 2 else True
+    if got is None or not corrected or not len(got) or bool(torch.isfinite(got[0])):
+        return None
+    plain, beta = reference["extra"][UNCORRECTED].double(), case.args[1]
+    later = torch.arange(1, len(got), dtype=torch.float64)
+    if len(got) > 1 and not _close(got[1:], plain[1:] / (1 - beta ** later)):
+        return None
+    return (f"your first average is {float(got[0])}: its bias correction divided by "
+            "1 - beta**0 = 0; t counts from 1 for the first value (off by one)")
+
+
 EXPONENTIAL_MOVING_AVERAGE = Exercise(
     "exponential_moving_average", CHAPTER, 2, average_cases,
     Contract(params=("values", "beta", "bias_correction"), atol=1e-6,
-             explanations=(correction_missing, weights_swapped)),
+             explanations=(correction_missing, weights_swapped, first_correction_by_zero)),
     observe=_average_extras)
 
 
@@ -166,7 +227,7 @@ SGD_MOMENTUM_STEP = _update(
     "sgd_momentum_step", 2, ("param", "grad", "velocity", "lr", "momentum"),
     ("new_param", "new_velocity"),
     lambda i, hidden: ((0.05, 0.9), (0.1, 0.5), (0.3, 0.0), (0.01, 0.99))[(i + hidden) % 4],
-    explanations=(lr_in_velocity,))
+    explanations=(lr_in_velocity, updates.stale_velocity, updates.sgd_sign))
 
 
 def eps_inside(case, observation, reference):
@@ -186,14 +247,15 @@ ADAGRAD_STEP = _update(
     "adagrad_step", 2, ("param", "grad", "sum_of_squares", "lr", "eps"),
     ("new_param", "new_sum_of_squares"),
     lambda i, hidden: ((0.5, 0.1), (0.01, 1e-10), (0.1, 1e-3), (1.0, 0.05))[(i + hidden) % 4],
-    explanations=(eps_inside,))
+    explanations=(eps_inside, updates.stale_sum, updates.adagrad_sign))
 
 RMSPROP_STEP = _update(
     "rmsprop_step", 2, ("param", "grad", "square_avg", "lr", "alpha", "eps"),
     ("new_param", "new_square_avg"),
     lambda i, hidden: ((0.01, 0.9, 0.1), (0.1, 0.99, 1e-8), (0.05, 0.5, 1e-3),
                        (0.2, 0.0, 0.05))[(i + hidden) % 4],
-    explanations=(eps_inside,))
+    explanations=(eps_inside, updates.alpha_swapped, updates.gradient_unsquared,
+                  updates.rmsprop_sign))
 
 ADAM_STEP = _update(
     "adam_step", 3, ("param", "grad", "exp_avg", "exp_avg_sq", "step", "lr", "beta1", "beta2",
@@ -201,4 +263,5 @@ ADAM_STEP = _update(
     ("new_param", "new_exp_avg", "new_exp_avg_sq"),
     lambda i, hidden: ((1, 0.1, 0.9, 0.999, 1e-8), (3, 0.01, 0.9, 0.99, 1e-8),
                        (10, 0.05, 0.5, 0.9, 1e-3), (2, 0.2, 0.8, 0.95, 0.1))[(i + hidden) % 4],
-    states=2)
+    states=2, explanations=(updates.corrected_state, updates.correction_one_late,
+                            updates.no_square_root, updates.adam_sign))

@@ -205,9 +205,9 @@ def penalty_in_losses(case, observation, reference):
     got, want = observation.get("value"), reference.get("value")
     if not isinstance(got, list) or not got or type(got[0]) is not float or len(got) != len(want):
         return None
-    start = sum(float((p ** 2).sum()) for p in make_model(case.args[0]).parameters())
+    start = sum(float((p.detach() ** 2).sum()) for p in make_model(case.args[0]).parameters())
     if case.args[4] and math.isclose(got[0] - want[0], case.args[4] / 2 * start, rel_tol=1e-4):
-        return "the returned losses include the penalty: return the MSE alone, before each step"
+        return "every returned loss includes the penalty: return the MSE alone, before each step"
     return None
 
 
