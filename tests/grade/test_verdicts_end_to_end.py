@@ -18,14 +18,7 @@ import pytest
 
 from course.assign.build import notebook_path
 from course.assign.sync import secrets
-from course.grade.plumbing import (
-    fill_answers,
-    prepare_course,
-    read_scores,
-    run_nbgrader,
-    solution_answers,
-    submit,
-)
+from course.grade import plumbing
 from course.grade.run import grade
 from tests.conftest import ROOT
 from tests.grade.test_chapters import wrong_answers
@@ -119,24 +112,25 @@ REPORT = "print('SNIFFED', _seen['requests'], 'requests', sorted(set(_seen['leak
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    course_dir = prepare_course(tmp_path_factory.mktemp("verdicts") / "course", [CHAPTER], ROOT)
-    run_nbgrader(course_dir, "generate_assignment", CHAPTER, "--force")
+    scratch = tmp_path_factory.mktemp("verdicts")
+    course_dir = plumbing.prepare_course(scratch / "course", [CHAPTER], ROOT)
+    plumbing.run_nbgrader(course_dir, "generate_assignment", CHAPTER, "--force")
     release = nbformat.read(notebook_path(CHAPTER, "release", ROOT), as_version=4)
     stubs = {c.metadata["nbgrader"]["grade_id"]: c.source for c in release.cells
              if c.metadata.get("nbgrader", {}).get("solution")}
-    solution, wrong = solution_answers(CHAPTER), wrong_answers(CHAPTER)
-    submit(course_dir, CHAPTER, "solution", fill_answers(release, solution))
-    submit(course_dir, CHAPTER, "sniffer", fill_answers(release, {
+    solution, wrong = plumbing.solution_answers(CHAPTER), wrong_answers(CHAPTER)
+    plumbing.submit(course_dir, CHAPTER, "solution", plumbing.fill_answers(release, solution))
+    plumbing.submit(course_dir, CHAPTER, "sniffer", plumbing.fill_answers(release, {
         **solution, FIRST: SNIFFER + solution[FIRST], LAST: solution[LAST] + "\n" + REPORT}))
     for name, attack in KERNEL_CONTROL.items():
-        submit(course_dir, CHAPTER, f"blank_{name}",
-               fill_answers(release, {**stubs, FIRST: attack + stubs[FIRST]}))
+        plumbing.submit(course_dir, CHAPTER, f"blank_{name}",
+               plumbing.fill_answers(release, {**stubs, FIRST: attack + stubs[FIRST]}))
     for name, attack in TAMPERING.items():
-        submit(course_dir, CHAPTER, f"wrong_{name}",
-               fill_answers(release, {**wrong, FIRST: attack + wrong[FIRST]}))
+        plumbing.submit(course_dir, CHAPTER, f"wrong_{name}",
+               plumbing.fill_answers(release, {**wrong, FIRST: attack + wrong[FIRST]}))
     results, _ = grade(CHAPTER, course_dir, workers=2, progress=False)
-    run_nbgrader(course_dir, "generate_feedback", CHAPTER, "--force")
-    return course_dir, {r.student: r for r in results}, read_scores(course_dir, CHAPTER)
+    plumbing.run_nbgrader(course_dir, "generate_feedback", CHAPTER, "--force")
+    return course_dir, {r.student: r for r in results}, plumbing.read_scores(course_dir, CHAPTER)
 
 
 def test_the_solution_and_the_sniffer_get_full_marks(graded):
