@@ -43,6 +43,24 @@ c.IgnorePattern.pattern = (
     r"|FutureWarning: You are using `torch\.load` with `weights_only=False`)"
 )
 
+# Autograding with nbgrader itself (`nbgrader autograde`, the Formgrader's Autograde button) uses
+# the course's preprocessors, as `python -m course grade` does (course/grade/run.py): each test
+# cell's checks are judged in the grader against the hidden references it computes from the
+# solution (course/grade/verdicts.py); stock nbgrader could not run the hidden checks at all.
+# Not sandboxed and one notebook at a time: `python -m course grade` is the one for a class.
+c.Autograde.autograde_preprocessors = [
+    "course.grade.autograde.InjectGuard",
+    "course.grade.autograde.GuardedExecute",
+    "course.grade.autograde.StripGuard",
+    "course.grade.autograde.DemoteStderr",
+    "course.grade.autograde.LimitOutputSize",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # A deleted test cell is put back from the gradebook and scored, not left for manual grading.
 c.OverwriteCells.add_missing_cells = True
 

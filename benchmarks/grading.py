@@ -6,7 +6,9 @@ answers.
 Each grader runs on its own copy of that course, from the command line as an instructor would
 (start-up included):
 
-- ``nbgrader autograde CHAPTER --force`` (stock nbgrader, one notebook after another);
+- ``nbgrader autograde CHAPTER --force`` (nbgrader, one notebook after another, each in a new
+  kernel; with the course's ``nbgrader_config.py``, which gives it ``course grade``'s
+  preprocessors: without them it cannot run the hidden checks);
 - ``python -m course grade CHAPTER --workers 1`` and ``--workers 2`` (staging, sandbox when
   bubblewrap works, the course's preprocessors, kernels forked from a zygote that imported torch
   once: the default);

@@ -34,6 +34,7 @@ from benchmarks.common import (
 
 CHAPTER_TARGET_S = 15.0
 COURSE_TARGET_S = 90.0
+TEST_CELLS_TARGET_S = 3.0  # issue 15: a chapter's test cells together add at most 3 s
 NBVAL_ADDOPTS = ("--nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-current-env")
 PYTEST_MODES = {
     "serial": [],
@@ -97,18 +98,22 @@ def execute(path: Path, timeout: int = 600, short_polls: bool = True) -> dict:
         start = time.perf_counter()
         client.execute(stderr=subprocess.DEVNULL)  # the kernel's 'running over TCP' warning
         wall = time.perf_counter() - start
-    cells, stalls = [], []
+    cells, stalls, test_cells_s = [], [], 0.0
     for index, cell in enumerate(nb.cells):
         timing = cell.metadata.get("execution", {})
         if "iopub.execute_input" in timing and "shell.execute_reply" in timing:
             first = cell.source.strip().splitlines()[0][:60] if cell.source.strip() else ""
             seconds = _seconds(timing["iopub.execute_input"], timing["shell.execute_reply"])
             cells.append({"cell": index, "seconds": round(seconds, 3), "first_line": first})
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") and not meta.get("solution"):  # an exercise's checks
+                test_cells_s += seconds
             if waited.get(index, 0) - seconds > 2.0:
                 stalls.append({"cell": index, "kernel_s": round(seconds, 3),
                                "client_s": round(waited[index], 3), "first_line": first})
     in_cells = sum(c["seconds"] for c in cells)
     return {"wall_s": round(wall, 3), "cells_s": round(in_cells, 3),
+            "test_cells_s": round(test_cells_s, 3),
             "kernel_and_overhead_s": round(wall - in_cells, 3),
             "slowest_cells": sorted(cells, key=lambda c: -c["seconds"])[:5], "stalls": stalls}
 
@@ -168,6 +173,7 @@ def run(quick: bool = False, runs: int | None = None, chapters: list[str] | None
         per_chapter[chapter] = {
             "median_s": round(median(walls), 3), "runs_s": walls, "errors": errors[chapter],
             "kernel_and_overhead_s": mid["kernel_and_overhead_s"],
+            "test_cells_s": mid["test_cells_s"],
             "slowest_cells": mid["slowest_cells"],
             "stalls": [x for r in results for x in r["stalls"]],
             "met": median(walls) < CHAPTER_TARGET_S,
@@ -195,6 +201,10 @@ def run(quick: bool = False, runs: int | None = None, chapters: list[str] | None
 
     targets = [target(f"{c} median", f"< {CHAPTER_TARGET_S:g} s", r["median_s"], r["met"])
                for c, r in per_chapter.items()]
+    targets += [target(f"{c} test cells (the checks), median run",
+                       f"<= {TEST_CELLS_TARGET_S:g} s", r["test_cells_s"],
+                       r["test_cells_s"] <= TEST_CELLS_TARGET_S)
+                for c, r in per_chapter.items() if r.get("test_cells_s") is not None]
     for mode, r in pytest_results.items():
         targets.append(target(f"pytest --nbval solutions/ ({mode})", f"< {COURSE_TARGET_S:g} s",
                               r["median_s"], r["median_s"] < COURSE_TARGET_S))

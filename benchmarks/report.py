@@ -49,6 +49,10 @@ def markdown(results: dict[str, dict]) -> str:
             result = "failed" if r["median_s"] is None else f"{r['median_s']:.1f} s"
             rows.append([f"run `{chapter}` (median of {n['runs']}, kernel start included)",
                          result, "< 15 s", _yes(r["met"])])
+            if r.get("test_cells_s") is not None:
+                rows.append([f"`{chapter}`'s test cells (the checks) in that run",
+                             f"{r['test_cells_s']:.1f} s", "<= 3 s",
+                             _yes(r["test_cells_s"] <= 3)])
         for mode, r in n["pytest"].items():
             rows.append([f"`pytest --nbval solutions/`, {mode}",
                          f"{r['median_s']:.1f} s" + ("" if r["all_passed"] else " (failures)"),

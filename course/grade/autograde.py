@@ -99,6 +99,25 @@ def _shrink(value, limit: int):
     return value
 
 
+_computed: dict[tuple, str] = {}  # (course folder, chapter) -> hidden references, per process
+
+
+def _references_of(root, chapter: str, nb) -> str:
+    """The hidden references of ``chapter`` when ``nb``'s test cells need them, computed once per
+    process (nbgrader's own ``autograde`` and the Formgrader's button run no ``course grade``
+    that would pass them in)."""
+    needed = any(call.kind == "hidden" for cell in nb.cells if _is_test_cell(cell)
+                 for call in verdicts.calls_of(cell.source.removeprefix(GUARD_RESTORE)) or ())
+    if not (needed and root and chapter):
+        return ""
+    key = (str(root), chapter)
+    if key not in _computed:
+        from course.grade.trusted import hidden_references
+
+        _computed[key] = hidden_references(chapter, Path(root))
+    return _computed[key]
+
+
 class GuardedExecute(ShortPolls, Execute):
     """nbgrader's Execute with a per-notebook time budget and survival of a dead kernel.
 
@@ -136,6 +155,10 @@ class GuardedExecute(ShortPolls, Execute):
         own_folder = metadata.get("path")
         if self.kernel_folder and Path(self.kernel_folder).is_dir():
             metadata["path"] = self.kernel_folder  # where nbclient starts the kernel
+        if self.judge_in_grader and not self.hidden_references:  # plain `nbgrader autograde`
+            chapter = (resources or {}).get("nbgrader", {}).get("assignment", "")
+            self.hidden_references = _references_of(self.config.CourseDirectory.get("root"),
+                                                    chapter, nb)
         try:
             return super().preprocess(nb, resources, km)
         finally:
