@@ -1,10 +1,10 @@
 """In a grading kernel: observe the student's function on the cases the grader sent; reply.
 
-The grader (``course.grade.verdicts``) runs ``observe(...)`` in place of a test cell. The cases
-arrive as ``wire`` text (inputs only), each is probed exactly as in the student's notebook
-(``course.check.probe``), and the observations go back as one display output of type ``MIME``:
-``wire`` JSON text, plain data, no pickle. No reference, no hidden test code and no verdict is
-ever in the kernel: the grader judges the reply.
+The grader (``course.grade.verdicts``) runs ``observe(...)`` in place of a test cell, once for
+all its checks. The cases arrive as ``wire`` text (inputs only), each is probed exactly as in the
+student's notebook (``course.check.probe``), and each check's observations go back as one display
+output of type ``MIME``: ``wire`` JSON text, plain data, no pickle. No reference, no hidden test
+code and no verdict is ever in the kernel: the grader judges the replies.
 """
 
 import traceback
@@ -50,8 +50,10 @@ def observations(chapter: str, name: str, function, cases_text: str) -> dict:
             "tracebacks": [_student_traceback(p.error) for p in probed]}
 
 
-def observe(chapter: str, name: str, function, cases_text: str) -> None:
-    """Reply to the grader: ``observations(...)`` as one ``MIME`` display output."""
+def observe(chapter: str, calls: list[tuple]) -> None:
+    """Reply to the grader: for each ``(name, function, cases_text)`` of a test cell, in order,
+    ``observations(...)`` as one ``MIME`` display output whose metadata numbers the call."""
     __tracebackhide__ = True  # noqa: F841 - IPython hides this frame in tracebacks
-    reply = wire.dumps(observations(chapter, name, function, cases_text))
-    display({MIME: reply}, raw=True)
+    for index, (name, function, cases_text) in enumerate(calls):
+        reply = wire.dumps(observations(chapter, name, function, cases_text))
+        display({MIME: reply}, raw=True, metadata={MIME: {"call": index}})

@@ -178,27 +178,28 @@ class GuardedExecute(ShortPolls, Execute):
         return self._judge(cell, resources, index, calls), resources
 
     def _judge(self, cell, resources, index, calls):
-        """Run each check's request in the kernel, judge its reply here, write the outputs."""
+        """Run the cell's checks in the kernel as one request, judge each reply here, write the
+        outputs (the first failing check's, as in the notebook)."""
         chapter = resources.get("nbgrader", {}).get("assignment", "")
+        try:
+            plans = [verdicts.plan(chapter, call, self.hidden_references) for call in calls]
+        except Exception as error:  # noqa: BLE001 - the course's fault, said as such
+            cell.outputs = [_error("GraderError", f"{GRADER_PREFIX}cannot check this cell: "
+                                   f"{type(error).__name__}: {error}")]
+            return cell
+        request = new_code_cell(verdicts.request_source(chapter, plans, GUARD_RESTORE))
+        self._requesting, self._reply_chars = True, 0
+        try:
+            self._run(request, resources, index)
+        finally:
+            self._requesting = False
+            self.nb.cells[index] = cell  # nbclient put the request in the cell's place
         cell.outputs = []
-        for call in calls:
-            try:
-                planned = verdicts.plan(chapter, call, self.hidden_references)
-            except Exception as error:  # noqa: BLE001 - the course's fault, said as such
-                cell.outputs.append(_error("GraderError", f"{GRADER_PREFIX}cannot check "
-                                           f"{call.name}: {type(error).__name__}: {error}"))
-                break
-            request = new_code_cell(verdicts.request_source(chapter, planned, GUARD_RESTORE))
-            self._requesting, self._reply_chars = True, 0
-            try:
-                self._run(request, resources, index)
-            finally:
-                self._requesting = False
-            passed, shown = verdicts.outputs_for(planned, request.outputs)
+        for position, planned in enumerate(plans):
+            passed, shown = verdicts.outputs_for(planned, request.outputs, position)
             cell.outputs.extend(shown)
             if not passed:
                 break
-        self.nb.cells[index] = cell  # nbclient put the last request in the cell's place
         return cell
 
     def _run(self, cell, resources, index):

@@ -104,24 +104,27 @@ def plan(chapter: str, call: Call, hidden_text: str) -> Planned:
     return Planned(call, exercise, cases, refs)
 
 
-def request_source(chapter: str, planned: Planned, prefix: str = "") -> str:
-    """The code the kernel runs for one call: probe the named function on the inputs only."""
-    cases_text = wire.dumps([[list(case.args), case.note] for case in planned.cases])
+def request_source(chapter: str, plans: list[Planned], prefix: str = "") -> str:
+    """The code the kernel runs for a test cell: probe each named function on its inputs only."""
+    calls = ", ".join(
+        f"({p.call.name!r}, {p.call.function}, "
+        f"{wire.dumps([[list(case.args), case.note] for case in p.cases])!r})" for p in plans)
     return (f"{prefix}__import__('course.check.remote', fromlist=['observe']).observe("
-            f"{chapter!r}, {planned.call.name!r}, {planned.call.function}, {cases_text!r})\n")
+            f"{chapter!r}, [{calls}])\n")
 
 
 def _error(name: str, value: str, lines: list[str]):
     return new_output("error", ename=name, evalue=value, traceback=lines)
 
 
-def _reply(outputs: list) -> str | None:
-    """The text of the last observations output, if any."""
+def _reply(outputs: list, index: int) -> str | None:
+    """The text of the last observations output for check ``index`` of the cell, if any."""
     found = None
     for output in outputs:
-        if output.get("output_type") in ("display_data", "execute_result") \
-                and MIME in output.get("data", {}):
-            found = output["data"][MIME]
+        data, metadata = output.get("data", {}), output.get("metadata", {})
+        if output.get("output_type") == "display_data" and MIME in data \
+                and isinstance(metadata.get(MIME), dict) and metadata[MIME].get("call") == index:
+            found = data[MIME]
     return found if isinstance(found, str) else None
 
 
@@ -146,12 +149,13 @@ def _judged(planned: Planned, text: str) -> tuple[Report, str, list[str]]:
     return report, name[:100], shown[-60:]
 
 
-def outputs_for(planned: Planned, kernel_outputs: list) -> tuple[bool, list]:
-    """Judge one call from the kernel's outputs of its request.
+def outputs_for(planned: Planned, kernel_outputs: list, index: int = 0) -> tuple[bool, list]:
+    """Judge one call from the kernel's outputs of its cell's request.
 
     Args:
         planned: the call with its cases and references.
         kernel_outputs: what the kernel sent while running ``request_source``.
+        index: the call's position in its test cell.
 
     Returns:
         (passed, the outputs the test cell shows for this call).
@@ -160,7 +164,7 @@ def outputs_for(planned: Planned, kernel_outputs: list) -> tuple[bool, list]:
             and o.get("ename") in KEPT_ERRORS]
     if kept:  # the kernel died or the time ran out: the grader's own error says so
         return False, kept
-    text = _reply(kernel_outputs)
+    text = _reply(kernel_outputs, index)
     if text is None:  # the request never ran to its end: show the kernel's error, if any
         errors = [o for o in kernel_outputs if o.get("output_type") == "error"][-1:]
         return False, errors or [_error("CheckFailure", "no result", [

@@ -46,14 +46,19 @@ def _inputs(planned):
     return wire.dumps([[list(case.args), case.note] for case in planned.cases])
 
 
-def _reply(planned, function):
+def _output(text, call=0):
+    return new_output("display_data", data={remote.MIME: text},
+                      metadata={remote.MIME: {"call": call}})
+
+
+def _reply(planned, function, call=0):
     reply = remote.observations(CHAPTER, planned.call.name, function, _inputs(planned))
-    return new_output("display_data", data={remote.MIME: wire.dumps(reply)})
+    return _output(wire.dumps(reply), call)
 
 
 def test_a_request_is_code_that_carries_the_inputs_and_no_reference():
     planned = _planned()
-    text = verdicts.request_source(CHAPTER, planned)
+    text = verdicts.request_source(CHAPTER, [planned, planned])
     compile(text, "<request>", "exec")
     assert repr(_inputs(planned)) in text and ", dice_rolls, " in text
     assert not any(wire.dumps(reference["value"]) in text for reference in planned.refs)
@@ -91,7 +96,7 @@ def test_a_stub_is_not_solved():
 
 def _forged(observations, tracebacks=None):
     reply = {"observations": observations, "tracebacks": tracebacks or [None] * len(observations)}
-    return new_output("display_data", data={remote.MIME: wire.dumps(reply)})
+    return _output(wire.dumps(reply))
 
 
 def test_a_reply_that_is_missing_malformed_or_forged_fails_and_says_so():
@@ -100,12 +105,12 @@ def test_a_reply_that_is_missing_malformed_or_forged_fails_and_says_so():
     huge = {"__tensor__": {"dtype": "float32", "shape": [10 ** 12], "data": ""}}
     bad_replies = {
         "nothing": [],
-        "not observations": [new_output("display_data", data={remote.MIME: "[1, 2"})],
+        "not observations": [_output("[1, 2")],
         "too few": [_forged([{"outcome": "returned", "value": 1}])],
         "not dicts": [_forged([1] * count)],
-        "forged size": [new_output("display_data", data={remote.MIME: wire.json.dumps(
+        "forged size": [_output(wire.json.dumps(
             {"observations": [{"outcome": "returned", "value": huge}] * count,
-             "tracebacks": [None] * count})})],
+             "tracebacks": [None] * count}))],
         "wrong values": [_forged([{"outcome": "returned", "value": torch.zeros(3)}] * count)],
     }
     for label, outputs in bad_replies.items():
@@ -135,3 +140,16 @@ def test_a_printed_claim_or_result_of_the_kernel_decides_nothing():
 def test_hidden_calls_need_the_graders_references():
     with pytest.raises(Exception, match="only in the grader"):
         verdicts.plan(CHAPTER, Call("dice_rolls", "dice_rolls", "hidden", 100), "")
+
+
+def test_each_check_of_a_cell_reads_its_own_reply():
+    planned = _planned()
+    namespace = solution_namespace(CHAPTER)
+    stub = function_from("def dice_rolls(num_rolls, seed):\n    raise NotImplementedError\n",
+                         "dice_rolls", CHAPTER)
+    outputs = [_reply(planned, stub, call=1), _reply(planned, namespace["dice_rolls"], call=0)]
+    assert verdicts.outputs_for(planned, outputs, 0)[0]
+    assert not verdicts.outputs_for(planned, outputs, 1)[0]
+    assert not verdicts.outputs_for(planned, outputs, 2)[0], "no reply for a third check"
+    unnumbered = new_output("display_data", data=outputs[1]["data"])
+    assert not verdicts.outputs_for(planned, [unnumbered], 0)[0]

@@ -50,13 +50,14 @@ KERNEL_CONTROL = {
     "forged_reply": (  # the recorded visible references are in the kernel's reach: replay them
         "import json as _json\nfrom IPython.display import display as _display\n"
         "from course.check import references as _references, remote as _remote, wire as _wire\n"
-        "def _forged(chapter, name, function, cases_text):\n"
+        "def _forged(chapter, calls):\n"
         "    entry = _json.loads((_references.FOLDER / f'{chapter}.json').read_text())\n"
-        "    refs = [_wire.decode(r) for r in entry['exercises'][name]['references']]\n"
-        "    count = len(_wire.loads(cases_text))\n"
-        "    observations = (refs * count)[:count]\n"
-        "    reply = {'observations': observations, 'tracebacks': [None] * count}\n"
-        "    _display({_remote.MIME: _wire.dumps(reply)}, raw=True)\n"
+        "    for index, (name, function, cases_text) in enumerate(calls):\n"
+        "        refs = [_wire.decode(r) for r in entry['exercises'][name]['references']]\n"
+        "        count = len(_wire.loads(cases_text))\n"
+        "        reply = {'observations': (refs * count)[:count], 'tracebacks': [None] * count}\n"
+        "        _display({_remote.MIME: _wire.dumps(reply)}, raw=True,\n"
+        "                 metadata={_remote.MIME: {'call': index}})\n"
         "def _reroute(lines):\n"
         "    return [line.replace(\"__import__('course.check.remote', fromlist=['observe'])"
         ".observe\", '_forged') for line in lines]\n"
@@ -162,7 +163,7 @@ def test_no_hidden_test_or_reference_is_within_the_kernels_reach(graded):
     printed = "".join(o.get("text", "") for o in last.outputs)
     found = re.search(r"SNIFFED (\d+) requests (.*)", printed)
     assert found, f"the sniffer did not report: {last.outputs}"
-    assert int(found.group(1)) >= 2 * 11, "the sniffer saw the grader's requests"
+    assert int(found.group(1)) >= 11, "the sniffer saw the grader's requests (one per test cell)"
     assert found.group(2) == "[]", f"hidden material within the kernel's reach: {found.group(2)}"
 
 
