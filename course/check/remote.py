@@ -9,15 +9,10 @@ code and no verdict is ever in the kernel: the grader judges the replies.
 
 import traceback
 
-from IPython.display import display
-
-from course import exercises
-from course.check import wire
-from course.check.probe import probe
-from course.check.spec import Case
-from course.quiet import no_progress_bars
-
 MIME = "text/vnd.course.observations"
+REPLY_CHARS = 64_000_000  # the grader reads no larger reply (a flood, not observations)
+# The grader imports the two names above without torch; the kernel side imports the checker
+# when it is called.
 
 
 def _student_traceback(error: BaseException | None) -> list[str] | None:
@@ -42,6 +37,12 @@ def observations(chapter: str, name: str, function, cases_text: str) -> dict:
     Returns:
         ``{"observations": [...], "tracebacks": [...]}``, one entry per case.
     """
+    from course import exercises
+    from course.check import wire
+    from course.check.probe import probe
+    from course.check.spec import Case
+    from course.quiet import no_progress_bars
+
     exercise = exercises.find(name, chapter)
     cases = [Case(tuple(args), note) for args, note in wire.loads(cases_text)]
     with no_progress_bars():  # as in the notebook's checks
@@ -54,6 +55,10 @@ def observe(chapter: str, calls: list[tuple]) -> None:
     """Reply to the grader: for each ``(name, function, cases_text)`` of a test cell, in order,
     ``observations(...)`` as one ``MIME`` display output whose metadata numbers the call."""
     __tracebackhide__ = True  # noqa: F841 - IPython hides this frame in tracebacks
+    from IPython.display import display
+
+    from course.check import wire
+
     for index, (name, function, cases_text) in enumerate(calls):
         reply = wire.dumps(observations(chapter, name, function, cases_text))
         display({MIME: reply}, raw=True, metadata={MIME: {"call": index}})

@@ -14,7 +14,8 @@ from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
-from course.grade import verdicts
+from course.check.remote import MIME, REPLY_CHARS
+from course.grade.cells import calls_of
 from course.grade.polling import ShortPolls
 
 GUARD_CELL_ID = "course-grader-guard"
@@ -107,7 +108,7 @@ def _references_of(root, chapter: str, nb) -> str:
     process (nbgrader's own ``autograde`` and the Formgrader's button run no ``course grade``
     that would pass them in)."""
     needed = any(call.kind == "hidden" for cell in nb.cells if _is_test_cell(cell)
-                 for call in verdicts.calls_of(cell.source.removeprefix(GUARD_RESTORE)) or ())
+                 for call in calls_of(cell.source.removeprefix(GUARD_RESTORE)) or ())
     if not (needed and root and chapter):
         return ""
     key = (str(root), chapter)
@@ -172,7 +173,7 @@ class GuardedExecute(ShortPolls, Execute):
         calls = None
         if self.judge_in_grader and _is_test_cell(cell):
             source = cell.source.removeprefix(GUARD_RESTORE)
-            calls = verdicts.calls_of(source)
+            calls = calls_of(source)
         if calls is None:
             return self._run(cell, resources, index)
         return self._judge(cell, resources, index, calls), resources
@@ -180,6 +181,8 @@ class GuardedExecute(ShortPolls, Execute):
     def _judge(self, cell, resources, index, calls):
         """Run the cell's checks in the kernel as one request, judge each reply here, write the
         outputs (the first failing check's, as in the notebook)."""
+        from course.grade import verdicts  # the checker: torch, once per worker
+
         chapter = resources.get("nbgrader", {}).get("assignment", "")
         try:
             plans = [verdicts.plan(chapter, call, self.hidden_references) for call in calls]
@@ -236,9 +239,9 @@ class GuardedExecute(ShortPolls, Execute):
     def process_message(self, msg, cell, cell_index):
         kind = msg["msg_type"]
         if self._requesting and kind == "display_data" \
-                and verdicts.MIME in msg["content"].get("data", {}):
+                and MIME in msg["content"].get("data", {}):
             self._reply_chars += _size(msg["content"])  # a reply: its own, larger budget
-            if self._reply_chars > verdicts.REPLY_CHARS:
+            if self._reply_chars > REPLY_CHARS:
                 return None
             return super().process_message(msg, cell, cell_index)
         if kind in ("stream", "display_data", "update_display_data", "execute_result", "error") \

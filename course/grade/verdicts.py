@@ -11,7 +11,6 @@ outputs of the request are dropped, so no hook, transformer or forged message of
 decides a grade, and no hidden test text or expected value enters the kernel.
 """
 
-import ast
 from dataclasses import dataclass
 
 from nbformat.v4 import new_output
@@ -19,62 +18,13 @@ from nbformat.v4 import new_output
 from course import exercises
 from course.check import references, wire
 from course.check.cases import ordered
-from course.check.remote import MIME
+from course.check.remote import MIME, REPLY_CHARS
 from course.check.render import NotSolved, passed_line
 from course.check.runner import Report, verdict
+from course.grade.cells import Call
 
-REPLY_CHARS = 64_000_000  # a reply larger than this is not read (a flood, not observations)
 GRADER_PREFIX = "course grader: "
 KEPT_ERRORS = ("KernelDied", "NotebookTimeout", "CellTimeoutError")  # the grader's own
-
-
-@dataclass(frozen=True)
-class Call:
-    """One ``checks.exercise(name, function, cases=..., seed=...)`` line of a test cell."""
-
-    name: str
-    function: str
-    kind: str = "visible"
-    seed: int | None = None
-
-
-def _call(node: ast.stmt) -> Call | None:
-    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
-        return None
-    call = node.value
-    target = call.func
-    if not (isinstance(target, ast.Attribute) and target.attr == "exercise"
-            and isinstance(target.value, ast.Name) and target.value.id == "checks"):
-        return None
-    if len(call.args) != 2 or not isinstance(call.args[0], ast.Constant) \
-            or not isinstance(call.args[0].value, str) or not isinstance(call.args[1], ast.Name):
-        return None
-    options = {}
-    for keyword in call.keywords:
-        if keyword.arg not in ("cases", "seed") or not isinstance(keyword.value, ast.Constant):
-            return None
-        options[keyword.arg] = keyword.value.value
-    kind, seed = options.get("cases", "visible"), options.get("seed")
-    if kind not in ("visible", "hidden") or (kind == "hidden") != isinstance(seed, int):
-        return None
-    return Call(call.args[0].value, call.args[1].id, kind, seed)
-
-
-def calls_of(source: str) -> list[Call] | None:
-    """The checks of a test cell, or None when it holds anything else (then it runs as code).
-
-    Args:
-        source: the source test cell (hidden tests included).
-
-    Returns:
-        Its ``checks.exercise`` calls in order; None for any other statement or a syntax error.
-    """
-    try:
-        body = ast.parse(source).body
-    except SyntaxError:
-        return None
-    calls = [_call(node) for node in body]
-    return calls if calls and all(calls) else None
 
 
 @dataclass

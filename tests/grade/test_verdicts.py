@@ -1,4 +1,5 @@
-"""course/grade/verdicts.py: test cells parsed, requests that carry inputs only, replies judged."""
+"""course/grade/cells.py and verdicts.py: test cells parsed, requests that carry inputs only,
+replies judged."""
 
 import nbformat
 import pytest
@@ -9,7 +10,7 @@ from course import exercises
 from course.assign.build import notebook_path
 from course.check import remote, wire
 from course.grade import verdicts
-from course.grade.verdicts import Call
+from course.grade.cells import Call, calls_of
 from tests.conftest import ROOT
 from tests.exercises.solutions import function_from, solution_namespace
 
@@ -20,12 +21,12 @@ def test_a_test_cell_of_checks_becomes_calls_and_anything_else_runs_as_code():
     cell = ('checks.exercise("dice_rolls", dice_rolls)\n### BEGIN HIDDEN TESTS\n'
             'checks.exercise("dice_rolls", dice_rolls, cases="hidden", seed=100)\n'
             '### END HIDDEN TESTS')
-    assert verdicts.calls_of(cell) == [Call("dice_rolls", "dice_rolls"),
+    assert calls_of(cell) == [Call("dice_rolls", "dice_rolls"),
                                        Call("dice_rolls", "dice_rolls", "hidden", 100)]
     for other in ('checks.exercise("a", a)\nprint("x")', 'checks.exercise("a", a, cases=x)',
                   'checks.exercise("a", a, cases="hidden")', "assert double(1) == 2",
                   'checks.exercise("a", lambda v: v)', "def (", ""):
-        assert verdicts.calls_of(other) is None, other
+        assert calls_of(other) is None, other
 
 
 @pytest.mark.parametrize("chapter", exercises.CHAPTERS)
@@ -34,7 +35,7 @@ def test_every_source_test_cell_is_judged_in_the_grader(chapter):
     tests = [c for c in source.cells if c.metadata.get("nbgrader", {}).get("grade")
              and not c.metadata["nbgrader"].get("solution")]
     for cell in tests:
-        calls = verdicts.calls_of(cell.source)
+        calls = calls_of(cell.source)
         assert calls and {call.kind for call in calls} == {"visible", "hidden"}, cell.source
 
 
