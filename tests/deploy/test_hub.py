@@ -196,10 +196,20 @@ def test_the_exchange_loop_through_the_hub(classroom, browser):
             page.keyboard.press("Shift+Control+End")
             page.keyboard.type(ANSWER)
             page.keyboard.press("Escape")
-            page.keyboard.press("Control+s")
             # Validate saves again: a second save while the first is in flight makes JupyterLab
             # ask "File Changed ... overwrite?" (seen in CI under load), so wait for this one.
-            expect(page.locator(".lm-TabBar-tab.jp-mod-dirty")).to_have_count(0, timeout=120_000)
+            # Once in a CI run the tab was dirty again after a save the server had finished
+            # (a change to the notebook model that came after it): save once more, as a student
+            # would, long after the first save ended.
+            dirty = page.locator(".lm-TabBar-tab.jp-mod-dirty")
+            for attempt in range(3):
+                page.keyboard.press("Control+s")
+                try:
+                    expect(dirty).to_have_count(0, timeout=30_000 * (attempt + 1))
+                    break
+                except AssertionError:
+                    shot(page, f"4-still-unsaved-{attempt + 1}")
+            expect(dirty).to_have_count(0)
         shot(page, "4-student-answer")
 
         with timer.step("Validate (student)"):
