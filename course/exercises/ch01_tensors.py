@@ -264,13 +264,18 @@ def _wrong_choices(case, observation, reference):
     return (got, want, distances, wrong) if wrong.numel() else None
 
 
+def _chose_farthest(got, distances) -> bool:
+    """Whether every point's chosen centroid is (as far as) its farthest one."""
+    rows = torch.arange(len(got))
+    return torch.allclose(distances[rows, got], distances.max(dim=1).values)
+
+
 def farthest_centroid(case, observation, reference):
     found = _wrong_choices(case, observation, reference)
     if found is None:
         return None
     got, _, distances, _ = found
-    rows = torch.arange(len(got))
-    if torch.allclose(distances[rows, got], distances.max(dim=1).values) \
+    if _chose_farthest(got, distances) \
             and not _summed_over_centroids(case, got):  # every point, and only this fits
         return ("each point got the centroid FARTHEST from it: the nearest one has the smallest "
                 "distance")
@@ -285,8 +290,7 @@ def nearest_by_l1(case, observation, reference):
     points, centroids = case.args
     rows = torch.arange(len(got))
     l1 = (points.double()[:, None, :] - centroids.double()[None, :, :]).abs().sum(dim=2)
-    farthest = torch.allclose(distances[rows, got], distances.max(dim=1).values)
-    if not farthest and torch.allclose(l1[rows, got], l1.min(dim=1).values) \
+    if not _chose_farthest(got, distances) and torch.allclose(l1[rows, got], l1.min(dim=1).values) \
             and not _summed_over_centroids(case, got):  # every point, and only this fits
         return ("the centroids you chose are the nearest by the sum of |differences| (L1), not "
                 "by Euclidean distance (the square root of the sum of squared differences)")
@@ -331,9 +335,7 @@ def summed_over_centroids(case, observation, reference):
     if found is None:
         return None
     got, _, distances, _ = found
-    rows = torch.arange(len(got))
-    farthest = torch.allclose(distances[rows, got], distances.max(dim=1).values)
-    if not farthest and _summed_over_centroids(case, got):  # every point, and only this fits
+    if not _chose_farthest(got, distances) and _summed_over_centroids(case, got):  # only this fits
         return ("your indices are positions along the coordinates, not centroids: the squared "
                 "differences were summed over the centroids (the wrong dim), not over the "
                 "coordinates")
